@@ -1,0 +1,116 @@
+import { readFile } from "node:fs/promises";
+import { basename, extname } from "node:path";
+import { parse } from "csv-parse/sync";
+import ExcelJS from "exceljs";
+import { InputError } from "../core/errors.ts";
+
+/** A table read from a file: header, rows of strings (empty string = empty cell), and where. */
+export interface Table {
+  file: string;
+  columns: string[];
+  rows: string[][];
+  /** The 1-based line (CSV) or row (XLSX) of each data row, for messages. */
+  lines: number[];
+}
+
+/**
+ * Reads a CSV (comma, or semicolon when the header has no comma) or an XLSX sheet (the sheet
+ * named `sheet` if present, else the first) into a {@link Table}. Cells are strings.
+ *
+ * @throws InputError when the file cannot be read or parsed, naming the file and line
+ */
+export async function readTable(path: string, sheet?: string): Promise<Table> {
+  const ext = extname(path).toLowerCase();
+  const file = basename(path);
+  if (ext === ".xlsx") return readXlsx(path, file, sheet);
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (e) {
+    throw new InputError(
+      `${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`,
+    );
+  }
+  return parseCsv(text, file);
+}
+
+/** Parses CSV text; see {@link readTable}. */
+export function parseCsv(text: string, file: string): Table {
+  const firstLine = text.slice(0, text.indexOf("\n") >>> 0);
+  const delimiter = !firstLine.includes(",") && firstLine.includes(";") ? ";" : ",";
+  let records: { record: string[]; info: { lines: number } }[];
+  try {
+    records = parse(text.replace(/^\uFEFF/, ""), {
+      delimiter,
+      info: true,
+      skip_empty_lines: true,
+      relax_column_count: false,
+      trim: true,
+    }) as unknown as { record: string[]; info: { lines: number } }[];
+  } catch (e) {
+    const err = e as Error & { lines?: number };
+    throw new InputError(
+      `${file}${err.lines ? ` line ${err.lines}` : ""}: not valid CSV (${err.message})`,
+    );
+  }
+  const head = records[0];
+  if (!head) throw new InputError(`${file}: the file is empty; a header row is expected`);
+  return {
+    file,
+    columns: head.record,
+    rows: records.slice(1).map((r) => r.record),
+    lines: records.slice(1).map((r) => r.info.lines),
+  };
+}
+
+async function readXlsx(path: string, file: string, sheet?: string): Promise<Table> {
+  const wb = new ExcelJS.Workbook();
+  try {
+    await wb.xlsx.readFile(path);
+  } catch (e) {
+    throw new InputError(`${path}: cannot read as XLSX (${(e as Error).message})`);
+  }
+  const ws = (sheet && wb.getWorksheet(sheet)) || wb.worksheets[0];
+  if (!ws) throw new InputError(`${file}: the workbook has no sheets`);
+  const grid: string[][] = [];
+  const lines: number[] = [];
+  ws.eachRow({ includeEmpty: false }, (row, rowNumber) => {
+    const cells: string[] = [];
+    for (let c = 1; c <= ws.columnCount; c++) cells.push(cellText(row.getCell(c).value));
+    grid.push(cells);
+    lines.push(rowNumber);
+  });
+  const columns = grid[0];
+  if (!columns)
+    throw new InputError(`${file} sheet ${ws.name}: the sheet is empty; a header row is expected`);
+  while (columns.length > 0 && columns[columns.length - 1] === "") columns.pop();
+  return {
+    file: `${file} sheet ${ws.name}`,
+    columns,
+    rows: grid.slice(1).map((r) => r.slice(0, columns.length)),
+    lines: lines.slice(1),
+  };
+}
+
+function cellText(v: ExcelJS.CellValue): string {
+  if (v === null || v === undefined) return "";
+  if (typeof v === "number") return String(v);
+  if (typeof v === "string") return v.trim();
+  if (typeof v === "boolean") return v ? "TRUE" : "FALSE";
+  if (v instanceof Date) return v.toISOString();
+  if (typeof v === "object" && "result" in v) return cellText(v.result as ExcelJS.CellValue);
+  if (typeof v === "object" && "richText" in v) return v.richText.map((t) => t.text).join("");
+  return String(v);
+}
+
+/** Strings R writes for a missing value. */
+export function isMissing(s: string): boolean {
+  return s === "" || s === "NA" || s === "NaN" || s === "#N/A" || s === "NULL";
+}
+
+/** A cell as a number (NaN when missing), or undefined when it is not a number. */
+export function parseNumber(s: string): number | undefined {
+  if (isMissing(s)) return Number.NaN;
+  const v = Number(s);
+  return Number.isFinite(v) && /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s) ? v : undefined;
+}
