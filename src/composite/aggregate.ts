@@ -36,7 +36,7 @@ export function aggregate(ds: Dataset, fw: Framework, opts: AggregateOptions = {
   const codes = [...ds.codes];
   const values = [...ds.values];
   const colOf = new Map<string, number>();
-  codes.forEach((c, j) => colOf.set(c, j));
+  for (const [j, c] of codes.entries()) colOf.set(c, j);
   const n = ds.units.length;
   fw.aggregateLevels.forEach((level, li) => {
     const method = pick(opts.method, li) ?? "a_amean";

@@ -131,7 +131,7 @@ export function buildFramework(rows: MetaRow[]): Framework {
     if (r.target !== null) target.set(r.iCode, r.target);
     if (r.denominator !== null) {
       const den = byCode.get(r.denominator);
-      if (!den || den.type !== "Denominator") {
+      if (den?.type !== "Denominator") {
         inputError(
           { ...r.source, column: "Denominator" },
           `Denominator "${r.denominator}" of "${r.iCode}" must be an iCode of Type Denominator in iMeta`,

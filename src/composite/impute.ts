@@ -1,3 +1,4 @@
+import { groupIndices } from "../stats/groups.ts";
 import { mean } from "../stats/moments.ts";
 import { median } from "../stats/quantile.ts";
 import type { Dataset } from "./types.ts";
@@ -60,13 +61,7 @@ function fillColumn(x: Float64Array, opts: ImputeOptions): void {
     case "i_median_grp": {
       const groups = opts.groups;
       if (!groups) throw new Error(`impute: method ${opts.method} needs a group column`);
-      const members = new Map<string, number[]>();
-      groups.forEach((g, i) => {
-        if (g === null) return;
-        let m = members.get(g);
-        if (!m) members.set(g, (m = []));
-        m.push(i);
-      });
+      const members = groupIndices(groups);
       const f = opts.method === "i_mean_grp" ? mean : median;
       for (const rows of members.values()) {
         const v = f(rows.map((r) => x[r]!));
@@ -77,12 +72,7 @@ function fillColumn(x: Float64Array, opts: ImputeOptions): void {
     case "i_panel": {
       const panel = opts.panel;
       if (!panel) throw new Error("impute: method i_panel needs unit and time columns");
-      const byUnit = new Map<string, number[]>();
-      panel.unit.forEach((u, i) => {
-        let m = byUnit.get(u);
-        if (!m) byUnit.set(u, (m = []));
-        m.push(i);
-      });
+      const byUnit = groupIndices(panel.unit);
       for (const rows of byUnit.values()) {
         rows.sort((a, b) => panel.time[a]! - panel.time[b]!);
         interpolate(x, rows, panel.time);

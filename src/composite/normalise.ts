@@ -175,7 +175,7 @@ export function normaliseVector(
       return out;
     case "n_goalposts": {
       const g = p.gposts;
-      if (!g || g.length !== 3 || g.some((v) => !Number.isFinite(v))) {
+      if (g?.length !== 3 || g.some((v) => !Number.isFinite(v))) {
         throw new Error(
           `n_goalposts: gposts must be [lower, upper, scale], got ${JSON.stringify(g)}`,
         );
@@ -185,7 +185,7 @@ export function normaliseVector(
       const trunc = p.trunc2posts ?? true;
       for (let i = 0; i < n; i++) {
         let y = d === -1 ? (x[i]! - u) / (l - u) : (x[i]! - l) / (u - l);
-        if (trunc) y = y > 1 ? 1 : y < 0 ? 0 : y;
+        if (trunc) y = y > 1 ? 1 : Math.max(y, 0);
         out[i] = y * a;
       }
       return out;
