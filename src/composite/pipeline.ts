@@ -179,61 +179,123 @@ export function buildIndex(input: CoinInput, pipeline: Pipeline = DEFAULT_PIPELI
   const { framework: fw, data } = input;
   const stages: Partial<Record<StageName, Dataset>> = { Raw: data.indicators };
   let ds = data.indicators;
-  let unitIdx = data.uCode.map((_, i) => i);
-  if (pipeline.denominate) {
-    const map = pipeline.denominate.map ?? Object.fromEntries(fw.denominator);
-    ds = denominate(ds, map, data.denominators);
-    stages.Denominated = ds;
-  }
-  let imputeReport: ImputeReport | null = null;
-  if (pipeline.impute) {
-    const r = impute(ds, imputeOptions(pipeline.impute, data));
-    ds = r.data;
-    imputeReport = r.report;
-    stages.Imputed = ds;
-  }
-  let screenReport: ScreenRow[] = [];
-  let removedUnits: string[] = [];
-  if (pipeline.screen) {
-    const r = screen(ds, pipeline.screen);
-    if (r.removed.length > 0) {
-      const removed = new Set(r.removed);
-      unitIdx = unitIdx.filter((i) => !removed.has(data.uCode[i]!));
-    }
-    ds = r.data;
-    screenReport = r.report;
-    removedUnits = r.removed;
-    stages.Screened = ds;
-  }
   let treatDetails: TreatDetail[] = [];
-  if (pipeline.treat) {
-    const r = treat(ds, pipeline.treat);
+  let screenReport: ScreenRow[] = [];
+  let imputeReport: ImputeReport | null = null;
+  for (const step of ["denominate", "impute", "screen", "treat", "normalise"] as const) {
+    if (!pipeline[step]) continue;
+    const r = applyStep(step, ds, pipeline, input);
     ds = r.data;
-    treatDetails = r.details;
-    stages.Treated = ds;
+    stages[STAGE_OF[step]] = ds;
+    if (r.treatDetails) treatDetails = r.treatDetails;
+    if (r.screenReport) screenReport = r.screenReport;
+    if (r.imputeReport) imputeReport = r.imputeReport;
   }
-  if (pipeline.normalise) {
-    ds = normalise(ds, { ...pipeline.normalise, directions: fw.direction, targets: fw.target });
-    stages.Normalised = ds;
-  }
-  ds = aggregate(ds, fw, aggregateOptions(pipeline.aggregate, input));
+  ds = applyStep("aggregate", ds, pipeline, input).data;
   stages.Aggregated = ds;
+  const nameOf = new Map(data.uCode.map((u, i) => [u, data.uName[i]!]));
   return {
     stages,
     treatDetails,
     screenReport,
     imputeReport,
-    removedUnits,
+    removedUnits: screenReport.filter((r) => !r.included).map((r) => r.uCode),
     results: resultsTable(
       ds,
       fw,
-      unitIdx.map((i) => data.uName[i]!),
+      ds.units.map((u) => nameOf.get(u) ?? u),
     ),
   };
 }
 
+const STAGE_OF = {
+  denominate: "Denominated",
+  impute: "Imputed",
+  screen: "Screened",
+  treat: "Treated",
+  normalise: "Normalised",
+  aggregate: "Aggregated",
+} as const;
+
+/** What one step returns: its data set and, for some steps, a report. */
+export interface StepOutput {
+  data: Dataset;
+  treatDetails?: TreatDetail[];
+  screenReport?: ScreenRow[];
+  imputeReport?: ImputeReport;
+}
+
+/**
+ * Runs one pipeline step on a data set (the step's config is `pipeline[step]`, which must be
+ * present except for aggregate, which defaults to a_amean). Used by buildIndex and by the
+ * uncertainty analysis, which caches step outputs.
+ */
+export function applyStep(
+  step: "denominate" | "impute" | "screen" | "treat" | "normalise" | "aggregate",
+  ds: Dataset,
+  pipeline: Pipeline,
+  input: CoinInput,
+  weightsOverride?: Weights,
+): StepOutput {
+  const { framework: fw, data } = input;
+  switch (step) {
+    case "denominate": {
+      const map = pipeline.denominate?.map ?? Object.fromEntries(fw.denominator);
+      return { data: denominate(ds, map, rowsOf(data.denominators, data.uCode, ds.units)) };
+    }
+    case "impute": {
+      const r = impute(ds, imputeOptions(pipeline.impute!, data, ds.units));
+      return { data: r.data, imputeReport: r.report };
+    }
+    case "screen": {
+      const r = screen(ds, pipeline.screen!);
+      return { data: r.data, screenReport: r.report };
+    }
+    case "treat": {
+      const r = treat(ds, pipeline.treat!);
+      return { data: r.data, treatDetails: r.details };
+    }
+    case "normalise":
+      return {
+        data: normalise(ds, {
+          ...pipeline.normalise!,
+          directions: fw.direction,
+          targets: fw.target,
+        }),
+      };
+    case "aggregate": {
+      const opts = aggregateOptions(pipeline.aggregate, input);
+      if (weightsOverride) opts.weights = { ...opts.weights, ...weightsOverride };
+      return { data: aggregate(ds, fw, opts) };
+    }
+  }
+}
+
+/** Columns restricted to the given units (identity when they are all units in order). */
+function rowsOf(
+  cols: Record<string, Float64Array>,
+  all: readonly string[],
+  units: readonly string[],
+) {
+  if (units === all) return cols;
+  const idx = new Map(all.map((u, i) => [u, i]));
+  const rows = units.map((u) => idx.get(u)!);
+  return Object.fromEntries(
+    Object.entries(cols).map(([k, v]) => [k, Float64Array.from(rows, (r) => v[r]!)]),
+  );
+}
+
 /** Impute options from the pipeline step, resolving the group column. */
-export function imputeOptions(step: NonNullable<Pipeline["impute"]>, data: UnitData) {
+export function imputeOptions(
+  step: NonNullable<Pipeline["impute"]>,
+  data: UnitData,
+  units: readonly string[],
+) {
+  const sub = <T>(v: readonly T[]): T[] => {
+    if (units === data.uCode) return [...v];
+    const idx = new Map(data.uCode.map((u, i) => [u, i]));
+    return units.map((u) => v[idx.get(u)!]!);
+  };
   if (step.method === "i_mean_grp" || step.method === "i_median_grp") {
     if (!step.group)
       throw new InputError(
@@ -245,12 +307,12 @@ export function imputeOptions(step: NonNullable<Pipeline["impute"]>, data: UnitD
         `pipeline impute: group "${step.group}" is not a group column of iData (have: ${Object.keys(data.groups).join(", ") || "none"})`,
       );
     }
-    return { method: step.method, groups };
+    return { method: step.method, groups: sub(groups) };
   }
   if (step.method === "i_panel") {
     if (!data.time)
       throw new InputError('pipeline impute: method i_panel needs a "Time" column in iData');
-    return { method: step.method, panel: { unit: data.uCode, time: data.time } };
+    return { method: step.method, panel: { unit: sub(data.uCode), time: sub(data.time) } };
   }
   return { method: step.method };
 }

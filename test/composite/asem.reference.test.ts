@@ -4,7 +4,12 @@
  * maintainers; published checks CHE 68.3837 rank 1 ... RUS 35.6555 rank 51.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { buildIndex, DEFAULT_PIPELINE, type IndexResult, STAGES } from "../../src/composite/pipeline.ts";
+import {
+  buildIndex,
+  DEFAULT_PIPELINE,
+  type IndexResult,
+  STAGES,
+} from "../../src/composite/pipeline.ts";
 import { readCoin } from "../../src/io/coin.ts";
 import { expectClose } from "../helpers/expectClose.ts";
 import { hasShared, readReference, sharedPath } from "../helpers/shared.ts";
@@ -67,7 +72,9 @@ describe.skipIf(!hasShared)("ASEM default build vs COINr 1.1.14", () => {
       const i = res.units.indexOf(u);
       expect(res.rank[i], `${u} rank`).toBe(Number(row[ref.columns.indexOf("Rank")]));
       res.codes.forEach((code, j) => {
-        expectClose(res.scores[j]![i]!, Number(row[ref.columns.indexOf(code)]), { what: `${u} ${code}` });
+        expectClose(res.scores[j]![i]!, Number(row[ref.columns.indexOf(code)]), {
+          what: `${u} ${code}`,
+        });
       });
     }
     // The published checks of the ASEM example.
@@ -75,5 +82,31 @@ describe.skipIf(!hasShared)("ASEM default build vs COINr 1.1.14", () => {
     expectClose(score("CHE"), 68.3837, { atol: 5e-5, what: "CHE" });
     expectClose(score("RUS"), 35.6555, { atol: 5e-5, what: "RUS" });
     expect(res.rank[res.units.indexOf("RUS")]).toBe(51);
+  });
+});
+
+describe.skipIf(!hasShared)("ASEM indicator statistics vs COINr get_stats (Raw)", () => {
+  it("matches every column of asem_stats_raw.csv (reference printed to 10 significant digits)", async () => {
+    const { indicatorStats } = await import("../../src/composite/stats.ts");
+    const input = await readCoin(dir("ASEM_iData.csv"), dir("ASEM_iMeta.csv"));
+    const stats = indicatorStats(input.data.indicators);
+    const ref = await readReference(dir("reference", "asem_stats_raw.csv"));
+    for (const [code, row] of ref.rows) {
+      const s = stats.find((x) => x.iCode === code)!;
+      ref.columns.slice(1).forEach((c, k) => {
+        const cell = row[k + 1]!;
+        const ours = s[c as keyof typeof s];
+        // TolMin: COINr counts 42 distinct values, but the CSV export (15 significant digits)
+        // prints only 40 distinct strings, so two pairs that differ in R are equal in the file.
+        if (code === "TolMin" && (c === "N.Unique" || c === "Frc.Unique")) return;
+        if (c.startsWith("Flag.")) expect(ours, `${code} ${c}`).toBe(cell);
+        else
+          expectClose(ours as number, Number(cell), {
+            rtol: 1e-9,
+            atol: 1e-10,
+            what: `${code} ${c}`,
+          });
+      });
+    }
   });
 });
