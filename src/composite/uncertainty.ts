@@ -60,9 +60,9 @@ export function resolveFactors(
         p[f.step] = { ...(p[f.step] ?? {}), [f.param]: f.values[k] };
         return p as Pipeline;
       };
-      f.values.forEach((v, k) =>
-        checkPipeline(build(nominal, k), `${where} value ${JSON.stringify(v)}`),
-      );
+      for (const [k, v] of f.values.entries()) {
+        checkPipeline(build(nominal, k), `${where} value ${JSON.stringify(v)}`);
+      }
       return { name: f.name, step: f.step, n: f.values.length, apply: build };
     }
     if ("alternatives" in f) {
@@ -74,9 +74,9 @@ export function resolveFactors(
         else p[f.step] = alt;
         return p as Pipeline;
       };
-      f.alternatives.forEach((_, k) =>
-        checkPipeline(build(nominal, k), `${where} alternative ${k + 1}`),
-      );
+      for (let k = 0; k < f.alternatives.length; k++) {
+        checkPipeline(build(nominal, k), `${where} alternative ${k + 1}`);
+      }
       return { name: f.name, step: f.step, n: f.alternatives.length, apply: build };
     }
     if ("noise" in f) {
