@@ -1,0 +1,41 @@
+import { Command, CommanderError } from "commander";
+import { InputError } from "../core/errors.ts";
+import { VERSION } from "../core/version.ts";
+import { registerIndexCommand } from "./index-command.ts";
+
+/**
+ * The `softpower` command line. Exit codes: 0 ok, 1 internal error, 2 bad input or usage.
+ */
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command()
+    .name("softpower")
+    .description(
+      "Soft Power Observatory: composite indices with uncertainty, survey estimation, key drivers and media tone.",
+    )
+    .version(VERSION)
+    .exitOverride()
+    .showHelpAfterError("(run with --help for usage)");
+  registerIndexCommand(program);
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (
+        e.code === "commander.helpDisplayed" ||
+        e.code === "commander.version" ||
+        e.exitCode === 0
+      )
+        return 0;
+      return 2;
+    }
+    if (e instanceof InputError) {
+      process.stderr.write(`softpower: ${e.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`softpower: internal error: ${(e as Error).stack ?? String(e)}\n`);
+    return 1;
+  }
+}
+
+process.exitCode = await main(process.argv);

@@ -1,0 +1,95 @@
+import { availableParallelism } from "node:os";
+import { Piscina } from "piscina";
+import type { CoinInput, Pipeline } from "../composite/pipeline.ts";
+import {
+  analyseUncertainty,
+  type Design,
+  prepareUncertainty,
+  type RankRunner,
+  ReplicationEvaluator,
+  replicateRanks,
+  type UncertaintyResult,
+} from "../composite/uncertainty.ts";
+import type { UncertaintySpec } from "../composite/uncertainty-spec.ts";
+
+export interface ParallelOptions {
+  /** Worker threads; "auto" uses all cores when the work is large enough to pay for them. */
+  threads?: number | "auto";
+  /** Called with (replications done, total). */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Replications × units × indicators above which "auto" uses worker threads. */
+const AUTO_THRESHOLD = 2e8;
+
+/**
+ * Runs an uncertainty or sensitivity analysis, on worker threads (piscina) when asked or when the
+ * work is large. Results are identical for any number of threads: the seed fixes the design.
+ */
+export async function runUncertainty(
+  spec: UncertaintySpec,
+  nominal: Pipeline,
+  input: CoinInput,
+  seed: number,
+  opts: ParallelOptions = {},
+): Promise<UncertaintyResult & { threads: number }> {
+  const nUnits = input.data.uCode.length;
+  const requested = opts.threads ?? spec.threads;
+  let threads = 1;
+  if (requested === "auto") {
+    const { design } = prepareUncertainty(spec, nominal, input, seed);
+    const work = design.runs * nUnits * input.framework.indicators.length;
+    threads = work > AUTO_THRESHOLD ? Math.max(1, availableParallelism()) : 1;
+  } else threads = requested;
+
+  if (threads <= 1) {
+    const runner = (design: Design): RankRunner => {
+      const { factors } = prepareUncertainty(spec, nominal, input, seed);
+      const ev = new ReplicationEvaluator(input, nominal, factors);
+      return async (from, to) => {
+        const out = new Float64Array((to - from) * nUnits);
+        const chunk = Math.max(1, Math.ceil((to - from) / 100));
+        for (let a = from; a < to; a += chunk) {
+          const b = Math.min(to, a + chunk);
+          out.set(replicateRanks(ev, design, a, b, nUnits), (a - from) * nUnits);
+          opts.onProgress?.(b - from, to - from);
+          if (opts.onProgress) await new Promise((r) => setImmediate(r));
+        }
+        return out;
+      };
+    };
+    return { ...(await analyseUncertainty(spec, nominal, input, seed, runner)), threads: 1 };
+  }
+
+  const pool = new Piscina({
+    filename: new URL("./workers/uncertainty.worker.ts", import.meta.url).href,
+    execArgv: ["--import", "tsx"],
+    minThreads: threads,
+    maxThreads: threads,
+  });
+  try {
+    const runner =
+      (_design: Design): RankRunner =>
+      async (from, to) => {
+        const out = new Float64Array((to - from) * nUnits);
+        const chunk = Math.max(1, Math.ceil((to - from) / (threads * 8)));
+        let done = 0;
+        const jobs: Promise<void>[] = [];
+        for (let a = from; a < to; a += chunk) {
+          const b = Math.min(to, a + chunk);
+          jobs.push(
+            pool.run({ spec, nominal, input, seed, from: a, to: b }).then((ranks: Float64Array) => {
+              out.set(ranks, (a - from) * nUnits);
+              done += b - a;
+              opts.onProgress?.(done, to - from);
+            }),
+          );
+        }
+        await Promise.all(jobs);
+        return out;
+      };
+    return { ...(await analyseUncertainty(spec, nominal, input, seed, runner)), threads };
+  } finally {
+    await pool.destroy();
+  }
+}

@@ -1,0 +1,74 @@
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+
+/** A cell: numbers are written in full (shortest round-trip) precision, NaN/null as NA. */
+export type Cell = string | number | boolean | null | undefined;
+
+function csvCell(v: Cell): string {
+  if (v === null || v === undefined) return "NA";
+  if (typeof v === "number") return Number.isNaN(v) ? "NA" : String(v);
+  if (typeof v === "boolean") return v ? "TRUE" : "FALSE";
+  return /[",\n\r]/.test(v) || v === "NA" ? `"${v.replaceAll('"', '""')}"` : v;
+}
+
+/** CSV text from a header and rows (RFC 4180 quoting, "\n" line ends). */
+export function toCsv(columns: string[], rows: Cell[][]): string {
+  const lines = [columns.map(csvCell).join(",")];
+  for (const r of rows) lines.push(r.map(csvCell).join(","));
+  return `${lines.join("\n")}\n`;
+}
+
+/** CSV text from records, columns in the given order. */
+export function recordsToCsv(columns: string[], records: Record<string, Cell>[]): string {
+  return toCsv(
+    columns,
+    records.map((r) => columns.map((c) => r[c])),
+  );
+}
+
+/**
+ * Writes a set of files as one directory, atomically: everything goes to a temporary sibling
+ * directory, which then replaces `dir` by rename (the old directory is moved aside first and
+ * removed after). A failure leaves `dir` as it was.
+ */
+export async function writeDirAtomic(dir: string, files: Record<string, string>): Promise<void> {
+  const parent = dirname(dir);
+  await mkdir(parent, { recursive: true });
+  const tmp = join(parent, `.${basename(dir)}.tmp-${process.pid}-${Date.now()}`);
+  const old = join(parent, `.${basename(dir)}.old-${process.pid}-${Date.now()}`);
+  try {
+    for (const [name, text] of Object.entries(files)) {
+      await mkdir(dirname(join(tmp, name)), { recursive: true });
+      await writeFile(join(tmp, name), text);
+    }
+    let moved = false;
+    try {
+      await rename(dir, old);
+      moved = true;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+    }
+    try {
+      await rename(tmp, dir);
+    } catch (e) {
+      if (moved) await rename(old, dir);
+      throw e;
+    }
+    if (moved) await rm(old, { recursive: true, force: true });
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+/** SHA-256 of a file, hex. */
+export function sha256File(path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const h = createHash("sha256");
+    createReadStream(path)
+      .on("data", (d) => h.update(d))
+      .on("error", reject)
+      .on("end", () => resolve(h.digest("hex")));
+  });
+}
