@@ -47,7 +47,8 @@ export function aggregate(ds: Dataset, fw: Framework, opts: AggregateOptions = {
       const cols = kids.map((k) => values[colOf.get(k)!]!);
       const w = kids.map((k) => opts.weights?.[k] ?? fw.weight.get(k) ?? 1);
       const out = aggregateNode(agg, cols, w, n, method, p);
-      if (thresh !== undefined) applyThreshold(out, cols, thresh);
+      // COINr applies dat_thresh only to row-wise methods, not to a_copeland (by_df).
+      if (thresh !== undefined && method !== "a_copeland") applyThreshold(out, cols, thresh);
       colOf.set(agg, codes.length);
       codes.push(agg);
       values.push(out);

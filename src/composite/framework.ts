@@ -101,7 +101,7 @@ export function buildFramework(rows: MetaRow[]): Framework {
   const tops = tree.filter((r) => r.parent === null);
   if (tops.length !== 1) {
     inputError(
-      tops[1]?.source ?? tops[0]?.source,
+      { ...(tops[1]?.source ?? tops[0]?.source), column: "Parent" },
       `the framework must have exactly one top node, found ${tops.length}: ${tops.map((t) => t.iCode).join(", ")}`,
     );
   }

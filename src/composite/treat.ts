@@ -70,7 +70,7 @@ export function checkSkewKurt(x: ArrayLike<number>, skewThresh = 2, kurtThresh =
  * set (points winsorised earlier are tied at the new extreme and are counted again).
  * NaN values are ignored and kept.
  *
- * @example winsorise([1,2,3,4,5,6,7,8,9,10,30,100], 5).nwin // 2 (100 → 30, then both 30s → 10)
+ * @example winsorise(Float64Array.from([1,2,3,4,5,6,7,8,9,10,30,100]), 5).nwin // 1 (100 → 30 passes)
  */
 export function winsorise(
   x: Float64Array,
@@ -215,15 +215,16 @@ function treatOne(
   detail.kurt1 = c1.kurt;
   detail.points = w.points;
   const f2 = o.f2 ?? "log_CT";
-  if (c1.pass !== false || f2 === "none") return { x: w.x, detail };
+  // As COINr: a check that cannot be computed after winsorising returns the original values.
+  if (c1.pass === null) return { x, detail };
+  if (c1.pass || f2 === "none") return { x: w.x, detail };
   const t = transform(o.combine_treat ? w.x : x, f2, o.lambda ?? 1);
   const c2 = checkSkewKurt(t.x, st, kt);
   detail.transform = f2;
   detail.pass2 = c2.pass;
   detail.skew2 = c2.skew;
   detail.kurt2 = c2.kurt;
-  detail.points = detail.points.map((p) =>
-    t.label === "" ? p : p === "" ? t.label : `${p}+${t.label}`,
-  );
+  // COINr's Treated_Points: "<f1 label>+<f2 label>", so a point only logged reads "+log_CT".
+  detail.points = detail.points.map((p) => (t.label === "" ? p : `${p}+${t.label}`));
   return { x: t.x, detail };
 }

@@ -50,7 +50,7 @@ export function sd(x: ArrayLike<number>): number {
  * Adjusted Fisher–Pearson skewness G1 = n / ((n-1)(n-2)) * Σ ((x_i - x̄) / s)^3, with s the
  * n-1 standard deviation (Excel's SKEW, COINr's `skew`). NaN when n < 3 or s = 0.
  *
- * @example skewness([1, 2, 3, 10]) // 1.8207...
+ * @example skewness([1, 2, 3, 10]) // 1.7636...
  */
 export function skewness(x: ArrayLike<number>): number {
   const m = mean(x);
