@@ -1,0 +1,47 @@
+/**
+ * The public API of softpower. Everything a user may call is exported here by name; the rest
+ * is internal. The engines are pure and run in Node and in the browser.
+ */
+
+export { type AggregateMethod, aggregate } from "./composite/aggregate.ts";
+export { correlationMatrix, levelCorrelations } from "./composite/correlations.ts";
+export { cronbachAlpha, cronbachByAggregate } from "./composite/cronbach.ts";
+export { denominate } from "./composite/denominate.ts";
+// Composite indices (COINr-class)
+export { buildFramework } from "./composite/framework.ts";
+export { type ImputeMethod, impute } from "./composite/impute.ts";
+export { type NormaliseMethod, normalise, normaliseVector } from "./composite/normalise.ts";
+export {
+  applyStep,
+  buildIndex,
+  type CoinInput,
+  DEFAULT_PIPELINE,
+  type IndexResult,
+  type Pipeline,
+  PipelineSchema,
+  type ResultsTable,
+  STAGES,
+  type StageName,
+} from "./composite/pipeline.ts";
+export { createReweighter, type Reweighter } from "./composite/reweight.ts";
+export { type ScreenBy, screen } from "./composite/screen.ts";
+export { type IndicatorStats, indicatorStats } from "./composite/stats.ts";
+export { checkSkewKurt, type TreatDetail, treat, winsorise } from "./composite/treat.ts";
+export type { Dataset, Framework, MetaRow, UnitData, Weights } from "./composite/types.ts";
+export {
+  analyseUncertainty,
+  type RankStats,
+  type UncertaintyResult,
+} from "./composite/uncertainty.ts";
+export { type UncertaintySpec, UncertaintySpecSchema } from "./composite/uncertainty-spec.ts";
+export { effectiveWeights, optimiseWeights, pcaWeights } from "./composite/weights.ts";
+// Errors
+export { InputError } from "./core/errors.ts";
+export { correlation, covariance, pearsonPValue } from "./stats/correlation.ts";
+// Statistics kernels
+export { kurtosis, mean, sd, skewness, variance } from "./stats/moments.ts";
+export { nelderMead } from "./stats/nelder-mead.ts";
+export { median, quantile } from "./stats/quantile.ts";
+export { rank, rankDescending } from "./stats/rank.ts";
+export { createRng, type Rng } from "./stats/rng.ts";
+export { saltelliSample, sobolEstimate } from "./stats/sobol.ts";
