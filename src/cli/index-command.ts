@@ -10,6 +10,7 @@ import {
 import { indicatorStats } from "../composite/stats.ts";
 import {
   datasetTable,
+  panelResultsTableData,
   resultsTableData,
   statsTableData,
   type TableData,

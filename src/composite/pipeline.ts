@@ -99,6 +99,8 @@ export const PipelineSchema = z
       .optional(),
     normalise: NormaliseStepSchema.extend({
       indiv: z.record(z.string(), z.union([NormaliseStepSchema, z.literal("none")])).optional(),
+      /** Panel data: normalise all years together (COINr's default for a purse) or each year apart. */
+      global: z.boolean().optional(),
     })
       .strict()
       .optional(),

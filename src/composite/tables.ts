@@ -11,12 +11,30 @@ export interface TableData {
   rows: Cell[][];
 }
 
-/** A data set as COINr's get_dset: uCode, then one column per code. */
-export function datasetTable(ds: Dataset): TableData {
+/** A data set as COINr's get_dset: uCode (then Time for panel data), one column per code. */
+export function datasetTable(ds: Dataset, time?: number[]): TableData {
+  if (time) {
+    return {
+      columns: ["uCode", "Time", ...ds.codes],
+      rows: ds.units.map((u, i) => [u, time[i]!, ...ds.values.map((c) => c[i]!)]),
+    };
+  }
   return {
     columns: ["uCode", ...ds.codes],
     rows: ds.units.map((u, i) => [u, ...ds.values.map((c) => c[i]!)]),
   };
+}
+
+/** Panel results: uCode, uName, Time, aggregates, Rank (within the year); by year, then rank. */
+export function panelResultsTableData(byYear: Map<number, IndexResult>): TableData {
+  let columns: string[] = [];
+  const rows: Cell[][] = [];
+  for (const [year, r] of [...byYear].sort((a, b) => a[0] - b[0])) {
+    const t = resultsTableData(r);
+    columns = [...t.columns.slice(0, 2), "Time", ...t.columns.slice(2)];
+    for (const row of t.rows) rows.push([...row.slice(0, 2), year, ...row.slice(2)]);
+  }
+  return { columns, rows };
 }
 
 /** uCode, uName, every aggregate from the top level down, Rank; sorted by rank (ties by input order). */
