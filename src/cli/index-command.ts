@@ -1,4 +1,4 @@
-import { resolve } from "node:path";
+import { basename, resolve } from "node:path";
 import { SingleBar } from "cli-progress";
 import type { Command } from "commander";
 import {
@@ -101,19 +101,26 @@ async function runIndex(o: IndexOptions): Promise<void> {
         ? new SingleBar({ format: "replications [{bar}] {value}/{total} {eta}s", hideCursor: true })
         : null;
     let started = false;
-    const ua = await runUncertainty(spec, pipeline, input, seed, {
-      threads,
-      onProgress: bar
-        ? (done, total) => {
-            if (!started) {
-              bar.start(total, 0);
-              started = true;
+    const ua = await withSource(o.uncertainty!, () =>
+      runUncertainty(spec!, pipeline, input, seed, {
+        threads,
+        onProgress: bar
+          ? (done, total) => {
+              if (!started) {
+                bar.start(total, 0);
+                started = true;
+              }
+              bar.update(done);
             }
-            bar.update(done);
-          }
-        : undefined,
-    });
+          : undefined,
+      }),
+    );
     bar?.stop();
+    if (ua.failed > 0) {
+      process.stderr.write(
+        `softpower: warning: ${ua.failed} of ${ua.design.runs} replications failed (${ua.firstError ?? "unknown error"}); their ranks are missing from the summaries\n`,
+      );
+    }
     lap("uncertainty_ms", t2);
     put("uncertainty.csv", uncertaintyTableData(ua.rankStats));
     if (ua.sensitivity) {
@@ -181,6 +188,17 @@ async function runIndex(o: IndexOptions): Promise<void> {
         : "") +
       `Wrote ${Object.keys(files).length} files to ${o.out} in ${timings.total_ms.toFixed(0)} ms\n`,
   );
+}
+
+/** Runs `fn`, prefixing the message of an InputError it throws with the file it concerns. */
+async function withSource<T>(file: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof InputError && !e.message.startsWith(file))
+      throw new InputError(`${basename(file)}: ${e.message}`);
+    throw e;
+  }
 }
 
 function parseIntOption(name: string, v: string, min = Number.NEGATIVE_INFINITY): number {

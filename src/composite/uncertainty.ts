@@ -261,6 +261,24 @@ export function replicateRanks(
   return out;
 }
 
+/** Re-runs the first failed replication to report its error. */
+function firstFailure(
+  ev: ReplicationEvaluator,
+  design: Design,
+  ranks: Float64Array,
+  nUnits: number,
+): string | null {
+  for (let r = 0; r < design.runs; r++) {
+    if (!Number.isNaN(ranks[r * nUnits]!)) continue;
+    try {
+      ev.scores(design.choices.map((c) => c[r]!));
+    } catch (e) {
+      return `replication ${r + 1}: ${(e as Error).message}`;
+    }
+  }
+  return null;
+}
+
 /** Replications whose ranks are all missing (failed pipelines). */
 export function countFailed(ranks: Float64Array, runs: number, nUnits: number): number {
   let failed = 0;
@@ -351,6 +369,8 @@ export interface UncertaintyResult {
   ranks: Float64Array;
   /** Replications whose pipeline failed (their ranks are missing). */
   failed: number;
+  /** The error of the first failed replication, if any. */
+  firstError: string | null;
 }
 
 /** Runs replications [from, to): a function so the caller can use worker threads. */
@@ -408,11 +428,7 @@ export async function analyseUncertainty(
     const est = sobolEstimate(y, design.N, factors.length, { nboot: spec.nboot, rng });
     sensitivity = est.indices.map((s, i) => ({ factor: factors[i]!.name, ...s }));
   }
-  return {
-    rankStats: stats,
-    sensitivity,
-    design,
-    ranks,
-    failed: countFailed(ranks, design.runs, units.length),
-  };
+  const failed = countFailed(ranks, design.runs, units.length);
+  const firstError = failed ? firstFailure(ev, design, ranks, units.length) : null;
+  return { rankStats: stats, sensitivity, design, ranks, failed, firstError };
 }

@@ -59,8 +59,26 @@ export function parseCsv(text: string, file: string): Table {
     file,
     columns: head.record,
     rows: records.slice(1).map((r) => r.record),
-    lines: records.slice(1).map((r) => r.info.lines),
+    lines: startLines(
+      text,
+      records.map((r) => r.info.lines),
+    ).slice(1),
   };
+}
+
+/**
+ * The line where each record starts, from the lines where they end (csv-parse reports the end):
+ * the line after the previous record's end, skipping blank lines.
+ */
+function startLines(text: string, ends: number[]): number[] {
+  const blank = text.split(/\r?\n/).map((l) => l.trim() === "");
+  let prevEnd = 0;
+  return ends.map((end) => {
+    let start = prevEnd + 1;
+    while (start < end && blank[start - 1]) start++;
+    prevEnd = end;
+    return start;
+  });
 }
 
 async function readXlsx(path: string, file: string, sheet?: string): Promise<Table> {
