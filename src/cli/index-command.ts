@@ -1,9 +1,12 @@
 import { basename, resolve } from "node:path";
 import { SingleBar } from "cli-progress";
 import type { Command } from "commander";
+import { analysisTables } from "../composite/analysis-tables.ts";
+import { buildPanelIndex, isPanel } from "../composite/panel.ts";
 import {
   buildIndex,
   DEFAULT_PIPELINE,
+  type IndexResult,
   type Pipeline,
   PipelineSchema,
 } from "../composite/pipeline.ts";
@@ -21,14 +24,16 @@ import { type UncertaintySpec, UncertaintySpecSchema } from "../composite/uncert
 import { InputError } from "../core/errors.ts";
 import { runUncertainty } from "../core/parallel.ts";
 import { VERSION } from "../core/version.ts";
-import { readCoin } from "../io/coin.ts";
+import { readCoin, weightSetsFromTable } from "../io/coin.ts";
 import { readJsonFile } from "../io/json.ts";
+import { readTable } from "../io/table.ts";
 import { sha256File, toCsv, writeDirAtomic } from "../io/write.ts";
 
 interface IndexOptions {
   data: string;
   meta: string;
   pipeline?: string;
+  weights?: string;
   uncertainty?: string;
   seed?: string;
   threads?: string;
@@ -46,6 +51,10 @@ export function registerIndexCommand(program: Command): void {
     .requiredOption("--data <file>", "iData: units × indicators (CSV or XLSX)")
     .requiredOption("--meta <file>", "iMeta: the framework (CSV or XLSX)")
     .option("--pipeline <file>", "pipeline.json (default: the ASEM default build)")
+    .option(
+      "--weights <file>",
+      "named weight sets: iCode and one column per set (use one with aggregate.weights)",
+    )
     .option("--uncertainty <file>", "uncertainty spec JSON (type uncertainty or sobol)")
     .option("--seed <n>", "seed for the uncertainty analysis (overrides the spec's)")
     .option("--threads <n>", 'worker threads for the uncertainty analysis, or "auto"')
@@ -65,6 +74,8 @@ async function runIndex(o: IndexOptions): Promise<void> {
     timings[k] = Math.round((performance.now() - since) * 1000) / 1000;
   };
   const input = await readCoin(o.data, o.meta);
+  if (o.weights)
+    input.weightSets = weightSetsFromTable(await readTable(o.weights), input.framework);
   lap("read_ms", t0);
   const pipeline: Pipeline = o.pipeline
     ? await readJsonFile(o.pipeline, PipelineSchema)
@@ -79,18 +90,41 @@ async function runIndex(o: IndexOptions): Promise<void> {
         ? ("auto" as const)
         : parseIntOption("--threads", o.threads, 1);
 
-  const t1 = performance.now();
-  const result = buildIndex(input, pipeline);
-  lap("build_ms", t1);
-
   const files: Record<string, string> = {};
   const put = (name: string, t: TableData) => {
     files[name] = toCsv(t.columns, t.rows);
   };
-  for (const [stage, ds] of Object.entries(result.stages))
-    put(`stages/${stage}.csv`, datasetTable(ds!));
-  put("results.csv", resultsTableData(result));
-  put("treat.csv", treatTableData(result.treatDetails));
+  const t1 = performance.now();
+  const panel = isPanel(input.data);
+  if (panel && spec) {
+    throw new InputError(
+      `${basename(o.data)}: uncertainty analysis needs one cross-section; this iData is a panel (Time ${[...new Set(input.data.time)].join(", ")}). Give it the rows of one year.`,
+    );
+  }
+  let result: IndexResult;
+  if (panel) {
+    const p = await withSource(o.pipeline ?? o.data, async () => buildPanelIndex(input, pipeline));
+    for (const [stage, st] of Object.entries(p.stages)) {
+      put(`stages/${stage}.csv`, datasetTable(st!.data, st!.time));
+    }
+    put("results.csv", panelResultsTableData(p.byYear));
+    const tables = [...p.byYear].map(([year, r]) => ({ year, t: treatTableData(r.treatDetails) }));
+    put("treat.csv", {
+      columns: ["Time", ...tables[0]!.t.columns],
+      rows: tables.flatMap(({ year, t }) => t.rows.map((row) => [year, ...row])),
+    });
+    result = p.byYear.get(p.years[p.years.length - 1]!)!;
+  } else {
+    result = await withSource(o.pipeline ?? o.data, async () => buildIndex(input, pipeline));
+    for (const [stage, ds] of Object.entries(result.stages)) {
+      put(`stages/${stage}.csv`, datasetTable(ds!));
+    }
+    put("results.csv", resultsTableData(result));
+    put("treat.csv", treatTableData(result.treatDetails));
+    for (const [name, t] of Object.entries(analysisTables(result, input.framework)))
+      put(`analysis/${name}.csv`, t);
+  }
+  lap("build_ms", t1);
   put("stats.csv", statsTableData(indicatorStats(input.data.indicators)));
 
   let uncertaintySummary: Record<string, unknown> | undefined;
@@ -146,16 +180,13 @@ async function runIndex(o: IndexOptions): Promise<void> {
     pipeline,
     uncertainty: spec ?? null,
     seed,
-    inputs: {
-      data: { path: resolve(o.data), sha256: await sha256File(o.data) },
-      meta: { path: resolve(o.meta), sha256: await sha256File(o.meta) },
-      ...(o.pipeline
-        ? { pipeline: { path: resolve(o.pipeline), sha256: await sha256File(o.pipeline) } }
-        : {}),
-      ...(o.uncertainty
-        ? { uncertainty: { path: resolve(o.uncertainty), sha256: await sha256File(o.uncertainty) } }
-        : {}),
-    },
+    inputs: await hashInputs({
+      data: o.data,
+      meta: o.meta,
+      pipeline: o.pipeline,
+      weights: o.weights,
+      uncertainty: o.uncertainty,
+    }),
     units: input.data.uCode.length,
     indicators: input.framework.indicators.length,
     removed_units: result.removedUnits,
@@ -188,6 +219,14 @@ async function runIndex(o: IndexOptions): Promise<void> {
         : "") +
       `Wrote ${Object.keys(files).length} files to ${o.out} in ${timings.total_ms.toFixed(0)} ms\n`,
   );
+}
+
+/** Path and SHA-256 of each input file given. */
+async function hashInputs(files: Record<string, string | undefined>) {
+  const out: Record<string, { path: string; sha256: string }> = {};
+  for (const [k, p] of Object.entries(files))
+    if (p) out[k] = { path: resolve(p), sha256: await sha256File(p) };
+  return out;
 }
 
 /** Runs `fn`, prefixing the message of an InputError it throws with the file it concerns. */

@@ -1,3 +1,4 @@
+import { InputError } from "../core/errors.ts";
 import type { Dataset, Framework, Weights } from "./types.ts";
 
 /** Aggregation methods, named as in COINr. */
@@ -83,7 +84,7 @@ export function aggregateNode(
   const k = cols.length;
   if (method === "a_copeland") return copeland(cols, w, n);
   if (method === "a_genmean" && (p === undefined || p === 0 || !Number.isFinite(p))) {
-    throw new Error(
+    throw new InputError(
       `aggregate: a_genmean at "${code}" needs p, a finite number other than 0 (use a_gmean for p = 0)`,
     );
   }
@@ -102,7 +103,7 @@ export function aggregateNode(
           break;
         case "a_gmean":
           if (x <= 0) {
-            throw new Error(
+            throw new InputError(
               `aggregate: a_gmean at "${code}" met a value <= 0 (${x}); the geometric mean needs positive values (normalise to e.g. [1, 100])`,
             );
           }
@@ -110,14 +111,14 @@ export function aggregateNode(
           break;
         case "a_hmean":
           if (x === 0)
-            throw new Error(
+            throw new InputError(
               `aggregate: a_hmean at "${code}" met a zero; the harmonic mean needs non-zero values`,
             );
           s += wj / x;
           break;
         case "a_genmean":
           if (x <= 0 && p! < 0) {
-            throw new Error(`aggregate: a_genmean at "${code}" met a value <= 0 with p < 0`);
+            throw new InputError(`aggregate: a_genmean at "${code}" met a value <= 0 with p < 0`);
           }
           s += wj * x ** p!;
           break;

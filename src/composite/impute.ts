@@ -1,3 +1,4 @@
+import { InputError } from "../core/errors.ts";
 import { groupIndices } from "../stats/groups.ts";
 import { mean } from "../stats/moments.ts";
 import { median } from "../stats/quantile.ts";
@@ -60,7 +61,7 @@ function fillColumn(x: Float64Array, opts: ImputeOptions): void {
     case "i_mean_grp":
     case "i_median_grp": {
       const groups = opts.groups;
-      if (!groups) throw new Error(`impute: method ${opts.method} needs a group column`);
+      if (!groups) throw new InputError(`impute: method ${opts.method} needs a group column`);
       const members = groupIndices(groups);
       const f = opts.method === "i_mean_grp" ? mean : median;
       for (const rows of members.values()) {
@@ -71,7 +72,7 @@ function fillColumn(x: Float64Array, opts: ImputeOptions): void {
     }
     case "i_panel": {
       const panel = opts.panel;
-      if (!panel) throw new Error("impute: method i_panel needs unit and time columns");
+      if (!panel) throw new InputError("impute: method i_panel needs unit and time columns");
       const byUnit = groupIndices(panel.unit);
       for (const rows of byUnit.values()) {
         rows.sort((a, b) => panel.time[a]! - panel.time[b]!);

@@ -1,3 +1,4 @@
+import { InputError } from "../core/errors.ts";
 import { mean, range, sd } from "../stats/moments.ts";
 import { rank, type TiesMethod } from "../stats/rank.ts";
 import type { Dataset } from "./types.ts";
@@ -86,7 +87,7 @@ export function normalise(ds: Dataset, opts: NormaliseOptions): Dataset {
     if (spec.method === "n_dist2targ" && params.targ === undefined) {
       const t = opts.targets?.get(code);
       if (t === undefined)
-        throw new Error(
+        throw new InputError(
           `normalise: n_dist2targ needs a Target for "${code}" (iMeta Target column)`,
         );
       params.targ = t * dir;
@@ -98,7 +99,9 @@ export function normalise(ds: Dataset, opts: NormaliseOptions): Dataset {
     if (spec.method === "n_dist2ref" && typeof params.iref === "string") {
       const r = ds.units.indexOf(params.iref);
       if (r < 0)
-        throw new Error(`normalise: n_dist2ref reference unit "${params.iref}" is not in the data`);
+        throw new InputError(
+          `normalise: n_dist2ref reference unit "${params.iref}" is not in the data`,
+        );
       params.iref = r;
     }
     return normaliseVector(xd, spec.method, params);
@@ -128,7 +131,7 @@ export function normaliseVector(
     }
     case "n_zscore": {
       const [m, s] = pair(p.m_sd, [0, 1], "m_sd");
-      if (!(s > 0)) throw new Error(`n_zscore: m_sd[1] (the sd) must be > 0, got ${s}`);
+      if (!(s > 0)) throw new InputError(`n_zscore: m_sd[1] (the sd) must be > 0, got ${s}`);
       const mu = mean(x);
       const sigma = sd(x);
       for (let i = 0; i < n; i++) out[i] = ((x[i]! - mu) / sigma) * s + m;
@@ -155,7 +158,7 @@ export function normaliseVector(
     case "n_dist2ref": {
       const iref = p.iref;
       if (typeof iref !== "number" || !Number.isInteger(iref) || iref < 0 || iref >= n) {
-        throw new Error(`n_dist2ref: iref must be a unit in the data, got ${String(iref)}`);
+        throw new InputError(`n_dist2ref: iref must be a unit in the data, got ${String(iref)}`);
       }
       const xr = x[iref]!;
       for (let i = 0; i < n; i++) out[i] = 1 - (xr - x[i]!) / (xr - mn);
@@ -164,7 +167,7 @@ export function normaliseVector(
     case "n_dist2targ": {
       const t = p.targ;
       if (t === undefined || !Number.isFinite(t))
-        throw new Error(`n_dist2targ: targ must be a number, got ${t}`);
+        throw new InputError(`n_dist2targ: targ must be a number, got ${t}`);
       const d = p.direction ?? 1;
       for (let i = 0; i < n; i++)
         out[i] = d === -1 ? (mx - x[i]!) / (mx - t) : (x[i]! - mn) / (t - mn);
@@ -176,7 +179,7 @@ export function normaliseVector(
     case "n_goalposts": {
       const g = p.gposts;
       if (g?.length !== 3 || g.some((v) => !Number.isFinite(v))) {
-        throw new Error(
+        throw new InputError(
           `n_goalposts: gposts must be [lower, upper, scale], got ${JSON.stringify(g)}`,
         );
       }
@@ -191,7 +194,7 @@ export function normaliseVector(
       return out;
     }
     default:
-      throw new Error(`normalise: unknown method "${String(method)}"`);
+      throw new InputError(`normalise: unknown method "${String(method)}"`);
   }
 }
 
@@ -202,7 +205,7 @@ function pair(
 ): [number, number] {
   const r = v ?? dflt;
   if (!Array.isArray(r) || r.length !== 2 || !r.every((e) => Number.isFinite(e))) {
-    throw new Error(`normalise: ${name} must be two numbers, got ${JSON.stringify(v)}`);
+    throw new InputError(`normalise: ${name} must be two numbers, got ${JSON.stringify(v)}`);
   }
   return r;
 }

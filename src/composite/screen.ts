@@ -1,3 +1,4 @@
+import { InputError } from "../core/errors.ts";
 import { selectUnits } from "./dataset.ts";
 import type { Dataset } from "./types.ts";
 
@@ -45,10 +46,10 @@ export function screen(
   const datThresh = opts.dat_thresh ?? 2 / 3;
   const nzThresh = opts.nonzero_thresh ?? 0.05;
   if (!(datThresh >= 0 && datThresh <= 1)) {
-    throw new Error(`screen: dat_thresh must be in [0, 1], got ${datThresh}`);
+    throw new InputError(`screen: dat_thresh must be in [0, 1], got ${datThresh}`);
   }
   if (!(nzThresh >= 0 && nzThresh <= 1)) {
-    throw new Error(`screen: nonzero_thresh must be in [0, 1], got ${nzThresh}`);
+    throw new InputError(`screen: nonzero_thresh must be in [0, 1], got ${nzThresh}`);
   }
   const by = opts.by === "byNZ" ? "byzeros" : opts.by === "byNAandNZ" ? "byNAandzeros" : opts.by;
   const m = ds.codes.length;

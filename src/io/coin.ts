@@ -164,3 +164,41 @@ export async function readCoin(dataPath: string, metaPath: string): Promise<Coin
   const data = dataFromTable(await readTable(dataPath, "iData"), framework);
   return { framework, data };
 }
+
+/**
+ * Named weight sets from a table: an `iCode` column and one column per set (e.g. "Original",
+ * "Equal", "Expert"); every iCode must be in the framework and every weight a number >= 0.
+ *
+ * @throws InputError naming the file, row and column of a bad cell
+ */
+export function weightSetsFromTable(
+  t: Table,
+  fw: Framework,
+): Record<string, Record<string, number>> {
+  const ic = t.columns.indexOf("iCode");
+  if (ic < 0)
+    inputError(
+      { file: t.file, row: 1 },
+      'missing column "iCode"; a weights table has iCode and one column per weight set',
+    );
+  const sets = t.columns.filter((c, j) => j !== ic && c !== "");
+  const out: Record<string, Record<string, number>> = Object.fromEntries(sets.map((s) => [s, {}]));
+  t.rows.forEach((cells, r) => {
+    const src: Source = { file: t.file, row: t.lines[r]! };
+    const code = cells[ic] ?? "";
+    if (!fw.level.has(code))
+      inputError(
+        { ...src, column: "iCode" },
+        `"${code}" is not an indicator or aggregate of iMeta`,
+      );
+    for (const s of sets) {
+      const cell = cells[t.columns.indexOf(s)] ?? "";
+      if (isMissing(cell)) continue;
+      const v = parseNumber(cell);
+      if (v === undefined || !(v >= 0))
+        inputError({ ...src, column: s }, `weight "${cell}" must be a number >= 0`);
+      out[s]![code] = v;
+    }
+  });
+  return out;
+}

@@ -16,6 +16,14 @@ import { parseCsv, type Table } from "../../src/io/table.ts";
 import { expectClose } from "../helpers/expectClose.ts";
 import { hasShared, sharedPath } from "../helpers/shared.ts";
 
+/** Analysis tables written beside the contract's files (effective weights, alpha, correlations, PCA). */
+const ANALYSIS_FILES = [
+  "analysis/correlations.csv",
+  "analysis/cronbach.csv",
+  "analysis/effective_weights.csv",
+  "analysis/pca_weights.csv",
+];
+
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const FIX = join(ROOT, "test", "fixtures", "cli");
 const fix = (name: string) => join(FIX, name);
@@ -243,6 +251,7 @@ describe("small fixture (5 units, 3 indicators)", () => {
         "stages/Raw.csv",
         "stages/Normalised.csv",
         "stages/Aggregated.csv",
+        ...ANALYSIS_FILES,
       ].sort(),
     );
     const res = await readCsvFile(join(out, "results.csv"));
@@ -320,7 +329,14 @@ describe.skipIf(!hasShared)("ASEM example (../shared)", () => {
   it("exits 0 and writes every expected file (no uncertainty files)", async () => {
     expectOk(run);
     expect(await listFiles(out)).toEqual(
-      [...STAGE_FILES, "results.csv", "treat.csv", "stats.csv", "run.json"].sort(),
+      [
+        ...STAGE_FILES,
+        ...ANALYSIS_FILES,
+        "results.csv",
+        "treat.csv",
+        "stats.csv",
+        "run.json",
+      ].sort(),
     );
     expect(run.stdout).toContain("CHE");
   });
