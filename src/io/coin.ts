@@ -133,6 +133,14 @@ export function dataFromTable(t: Table, fw: Framework): UnitData {
     denominators: {},
     indicators: { units: uCode, codes: fw.indicators, values: fw.indicators.map(numeric) },
   };
+  data.indicators.values.forEach((col, j) => {
+    if (col.every((v) => Number.isNaN(v))) {
+      inputError(
+        { file: t.file, row: 1, column: fw.indicators[j]! },
+        `indicator "${fw.indicators[j]}" has no data (every cell is missing); give it data or remove it from iMeta`,
+      );
+    }
+  });
   if (hasTime) {
     data.time = Array.from(numeric("Time"));
     data.time.forEach((v, r) => {
