@@ -1,4 +1,4 @@
-import { buildFramework } from "../src/composite/framework.ts";
+import { buildFramework, metaRow } from "../src/composite/framework.ts";
 import type { CoinInput } from "../src/composite/pipeline.ts";
 import type { MetaRow } from "../src/composite/types.ts";
 import { createRng } from "../src/stats/rng.ts";
@@ -10,23 +10,7 @@ import { createRng } from "../src/stats/rng.ts";
 export function syntheticCoin(units: number, indicators: number, seed = 1): CoinInput {
   const rng = createRng(seed);
   const meta: MetaRow[] = [];
-  const row = (
-    iCode: string,
-    type: MetaRow["type"],
-    level: number | null,
-    parent: string | null,
-  ): MetaRow => ({
-    iCode,
-    iName: iCode,
-    type,
-    level,
-    direction: 1,
-    weight: 1,
-    unit: null,
-    target: null,
-    denominator: null,
-    parent,
-  });
+  const row = metaRow;
   const nPillars = Math.ceil(indicators / 10);
   const nSubs = Math.ceil(nPillars / 6);
   for (let i = 0; i < indicators; i++)
@@ -35,7 +19,7 @@ export function syntheticCoin(units: number, indicators: number, seed = 1): Coin
     meta.push(row(`P${p}`, "Aggregate", 2, `S${Math.floor(p / 6)}`));
   for (let s = 0; s < nSubs; s++) meta.push(row(`S${s}`, "Aggregate", 3, "Index"));
   meta.push(row("Index", "Aggregate", 4, null));
-  meta.push({ ...row("Region", "Group", null, null), direction: null, weight: null });
+  meta.push(row("Region", "Group", null, null));
   const framework = buildFramework(meta);
   const uCode = Array.from({ length: units }, (_, i) => `U${i}`);
   const values = framework.indicators.map(() =>

@@ -8,7 +8,7 @@ export { correlationMatrix, levelCorrelations } from "./composite/correlations.t
 export { cronbachAlpha, cronbachByAggregate } from "./composite/cronbach.ts";
 export { denominate } from "./composite/denominate.ts";
 // Composite indices (COINr-class)
-export { buildFramework } from "./composite/framework.ts";
+export { buildFramework, metaRow } from "./composite/framework.ts";
 export { type ImputeMethod, impute } from "./composite/impute.ts";
 export { type NormaliseMethod, normalise, normaliseVector } from "./composite/normalise.ts";
 export {

@@ -181,3 +181,32 @@ export function buildFramework(rows: MetaRow[]): Framework {
 export function aggregatesTopDown(fw: Framework): string[] {
   return [...fw.aggregateLevels].reverse().flat();
 }
+
+/**
+ * An iMeta row for building frameworks in code: weight 1, direction 1 for Indicator and
+ * Aggregate rows (null otherwise), the rest empty unless given.
+ *
+ * @example buildFramework([metaRow("a", "Indicator", 1, "I"), metaRow("I", "Aggregate", 2, null)])
+ */
+export function metaRow(
+  iCode: string,
+  type: MetaRow["type"],
+  level: number | null,
+  parent: string | null,
+  extra: Partial<MetaRow> = {},
+): MetaRow {
+  const tree = type === "Indicator" || type === "Aggregate";
+  return {
+    iCode,
+    iName: iCode,
+    type,
+    level,
+    direction: tree ? 1 : null,
+    weight: tree ? 1 : null,
+    unit: null,
+    target: null,
+    denominator: null,
+    parent,
+    ...extra,
+  };
+}

@@ -1,7 +1,7 @@
-import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import type { z } from "zod";
 import { InputError } from "../core/errors.ts";
+import { readText } from "./table.ts";
 
 /**
  * Reads a JSON file and validates it with a zod schema.
@@ -14,14 +14,7 @@ export async function readJsonFile<S extends z.ZodType>(
   schema: S,
 ): Promise<z.output<S>> {
   const file = basename(path);
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (e) {
-    throw new InputError(
-      `${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`,
-    );
-  }
+  const text = await readText(path);
   let raw: unknown;
   try {
     raw = JSON.parse(text);

@@ -34,6 +34,17 @@ export async function readTable(path: string, sheet?: string): Promise<Table> {
   return parseCsv(text, file);
 }
 
+/** A text file's contents; an InputError naming the path when it cannot be read. */
+export async function readText(path: string): Promise<string> {
+  try {
+    return await readFile(path, "utf8");
+  } catch (e) {
+    throw new InputError(
+      `${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`,
+    );
+  }
+}
+
 /** Parses CSV text; see {@link readTable}. */
 export function parseCsv(text: string, file: string): Table {
   const firstLine = text.slice(0, text.indexOf("\n") >>> 0);

@@ -17,9 +17,9 @@ function completePairs(x: ArrayLike<number>, y: ArrayLike<number>): [Float64Arra
   return [Float64Array.from(a), Float64Array.from(b)];
 }
 
-function pearsonComplete(a: Float64Array, b: Float64Array): number {
+/** Centred cross-products of complete pairs: Σ(a−ā)(b−b̄), Σ(a−ā)², Σ(b−b̄)² and n. */
+function centredSums(a: Float64Array, b: Float64Array) {
   const n = a.length;
-  if (n < 2) return Number.NaN;
   let ma = 0;
   let mb = 0;
   for (let i = 0; i < n; i++) {
@@ -38,6 +38,12 @@ function pearsonComplete(a: Float64Array, b: Float64Array): number {
     saa += da * da;
     sbb += db * db;
   }
+  return { n, sab, saa, sbb };
+}
+
+function pearsonComplete(a: Float64Array, b: Float64Array): number {
+  if (a.length < 2) return Number.NaN;
+  const { sab, saa, sbb } = centredSums(a, b);
   return sab / Math.sqrt(saa * sbb);
 }
 
@@ -102,17 +108,7 @@ export function pearsonPValue(r: number, n: number): number {
  */
 export function covariance(x: ArrayLike<number>, y: ArrayLike<number>): number {
   const [a, b] = completePairs(x, y);
-  const n = a.length;
-  if (n < 2) return Number.NaN;
-  let ma = 0;
-  let mb = 0;
-  for (let i = 0; i < n; i++) {
-    ma += a[i]!;
-    mb += b[i]!;
-  }
-  ma /= n;
-  mb /= n;
-  let s = 0;
-  for (let i = 0; i < n; i++) s += (a[i]! - ma) * (b[i]! - mb);
-  return s / (n - 1);
+  if (a.length < 2) return Number.NaN;
+  const { n, sab } = centredSums(a, b);
+  return sab / (n - 1);
 }

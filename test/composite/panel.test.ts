@@ -1,27 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { buildFramework } from "../../src/composite/framework.ts";
+import { buildFramework, metaRow } from "../../src/composite/framework.ts";
 import { buildPanelIndex, isPanel } from "../../src/composite/panel.ts";
 import type { CoinInput } from "../../src/composite/pipeline.ts";
-import type { MetaRow } from "../../src/composite/types.ts";
 import { expectClose } from "../helpers/expectClose.ts";
 
-const m = (
-  iCode: string,
-  type: MetaRow["type"],
-  level: number,
-  parent: string | null,
-): MetaRow => ({
-  iCode,
-  iName: iCode,
-  type,
-  level,
-  direction: 1,
-  weight: 1,
-  unit: null,
-  target: null,
-  denominator: null,
-  parent,
-});
+const m = metaRow;
 
 /** Units A, B, C in 2020 and 2021; a: A missing in 2020 (taken from 2021), b complete. */
 function panel(): CoinInput {
