@@ -1,0 +1,261 @@
+import { z } from "zod";
+import { InputError } from "../core/errors.ts";
+import { getColumn, numeric, type SurveyFrame } from "./frame.ts";
+
+/** What to do with a stratum that has a single PSU, as R's `options(survey.lonely.psu)`. */
+export type LonelyPsu = "fail" | "remove" | "certainty" | "adjust" | "average";
+
+/** design.json: R's `svydesign(ids, strata, weights, probs, fpc, nest)` by column names. */
+export const DesignSpecSchema = z
+  .object({
+    /** Cluster ids per stage; [] or ["1"] or ["0"] for no clusters. */
+    ids: z.array(z.string()).default([]),
+    strata: z.union([z.string(), z.array(z.string()), z.null()]).default(null),
+    weights: z.string().nullable().default(null),
+    probs: z.string().nullable().default(null),
+    /** Per stage: population size or sampling fraction (all <= 1). */
+    fpc: z.union([z.array(z.string()), z.string(), z.null()]).default(null),
+    nest: z.boolean().default(false),
+    lonely_psu: z.enum(["fail", "remove", "certainty", "adjust", "average"]).default("fail"),
+  })
+  .strict();
+
+export type DesignSpec = z.input<typeof DesignSpecSchema>;
+
+/** One sampling stage, resolved to dense integer ids. */
+export interface Stage {
+  /** Stratum of each row at this stage (unique across the whole design, nested in earlier clusters). */
+  stratum: Int32Array;
+  /** Cluster (PSU at stage 1) of each row, unique across the design. */
+  cluster: Int32Array;
+  nStrata: number;
+  nClusters: number;
+  /** Per stratum: clusters sampled in the full design. */
+  nPSU: Float64Array;
+  /** Per stratum: population number of clusters (Infinity when no fpc). */
+  popSize: Float64Array;
+  /** Per stratum: product of the sampling fractions of the earlier stages (1 at stage 1). */
+  multiplier: Float64Array;
+  /** Per cluster: its stratum. */
+  clusterStratum: Int32Array;
+}
+
+/**
+ * A survey design for Taylor-linearisation variance (R `survey.design2`). `weights` are the
+ * current analysis weights (after any calibration); rows with weight 0 are outside the sample
+ * of the analysis but keep the design structure, as R keeps it when subsetting.
+ */
+export interface SurveyDesign {
+  kind: "taylor";
+  frame: SurveyFrame;
+  n: number;
+  weights: Float64Array;
+  /** Sampling weights before calibration. */
+  sampleWeights: Float64Array;
+  stages: Stage[];
+  /** Whether the variance uses the stages after the first (only with fpc, as R). */
+  multistage: boolean;
+  lonely: LonelyPsu;
+  /**
+   * Calibration steps, applied in order: the influence values are replaced by their residuals
+   * on the calibration variables (R's `cal` in svyrecvar), weighted by `w`.
+   */
+  calibrations: Calibration[];
+  /** Rows not in the analysis (e.g. missing weight handled by the caller); reported, never silent. */
+  excluded: { row: number; reason: string }[];
+}
+
+/** A calibration's residualisation: model matrix columns (k × n) and the weights to regress with. */
+export interface Calibration {
+  kind: "poststratify" | "rake" | "calibrate";
+  X: Float64Array[];
+  w: Float64Array;
+}
+
+const ONE = new Set(["1", "0", "~1", "~0"]);
+
+/**
+ * Builds a design from data and a spec, as R's `svydesign`: clusters per stage, strata,
+ * weights (or 1/probs, or implied by the fpc: the product of each stage's sampling fraction
+ * n/N), fpc per stage as population sizes or, when all values are <= 1, sampling fractions.
+ * Without `nest`, cluster ids must not repeat across strata (R's check). Weights must be
+ * positive and present.
+ *
+ * @throws InputError naming the variable and row of a bad weight, an fpc that varies within a
+ *   stratum or is smaller than the number of sampled clusters, or clusters that cross strata
+ */
+export function buildDesign(frame: SurveyFrame, specIn: DesignSpec): SurveyDesign {
+  const spec = DesignSpecSchema.parse(specIn);
+  const n = frame.n;
+  const file = frame.file ? `${frame.file} ` : "";
+  const ids = spec.ids.filter((id) => !ONE.has(id.trim()));
+  const nStages = Math.max(1, ids.length);
+  const strataNames =
+    spec.strata === null ? [] : Array.isArray(spec.strata) ? spec.strata : [spec.strata];
+  const fpcNames = spec.fpc === null ? [] : Array.isArray(spec.fpc) ? spec.fpc : [spec.fpc];
+  if (fpcNames.length > nStages) {
+    throw new InputError(
+      `design: ${fpcNames.length} fpc columns for ${nStages} stage(s); give one per stage`,
+    );
+  }
+  const keyOf = (name: string): string[] => {
+    const c = getColumn(frame, name);
+    const out = new Array<string>(n);
+    for (let i = 0; i < n; i++) {
+      const v = c.kind === "number" ? c.values[i]! : c.codes[i]!;
+      if ((c.kind === "number" && Number.isNaN(v)) || (c.kind === "factor" && v < 0)) {
+        throw new InputError(
+          `${file}row ${i + 2}, variable ${name}: missing value in a design variable`,
+        );
+      }
+      out[i] = c.kind === "number" ? String(v) : c.levels[v]!;
+    }
+    return out;
+  };
+  const stages: Stage[] = [];
+  let parentCluster: string[] = new Array<string>(n).fill("");
+  const fractions: Float64Array[] = [];
+  for (let s = 0; s < nStages; s++) {
+    const stratKey =
+      s < strataNames.length ? keyOf(strataNames[s]!) : new Array<string>(n).fill("1");
+    const clusKey =
+      s < ids.length ? keyOf(ids[s]!) : Array.from({ length: n }, (_, i) => `row${i}`);
+    // Strata of later stages live within the earlier stage's clusters.
+    const fullStrat = stratKey.map((k, i) => `${parentCluster[i]}\u0001${k}`);
+    const nestWithin =
+      s === 0
+        ? spec.nest
+          ? fullStrat
+          : null
+        : fullStrat.map((k, i) => `${parentCluster[i]}\u0001${k}`);
+    const fullClus = clusKey.map((k, i) =>
+      nestWithin ? `${nestWithin[i]}\u0002${k}` : s === 0 ? k : `${parentCluster[i]}\u0002${k}`,
+    );
+    const stratum = dense(fullStrat);
+    const cluster = dense(fullClus);
+    const nStrata = stratum.count;
+    const nClusters = cluster.count;
+    const clusterStratum = new Int32Array(nClusters).fill(-1);
+    for (let i = 0; i < n; i++) {
+      const c = cluster.ids[i]!;
+      const h = stratum.ids[i]!;
+      if (clusterStratum[c] === -1) clusterStratum[c] = h;
+      else if (clusterStratum[c] !== h) {
+        throw new InputError(
+          `design: cluster "${clusKey[i]}" (variable ${ids[s] ?? "rows"}) appears in more than one stratum (row ${i + 2}); use "nest": true if cluster ids are reused across strata`,
+        );
+      }
+    }
+    const nPSU = new Float64Array(nStrata);
+    for (let c = 0; c < nClusters; c++) nPSU[clusterStratum[c]!]! += 1;
+    const popSize = new Float64Array(nStrata).fill(Number.POSITIVE_INFINITY);
+    if (s < fpcNames.length) {
+      const f = numeric(frame, fpcNames[s]!);
+      const asFraction = Array.from(f).every((v) => v <= 1);
+      const seen = new Float64Array(nStrata).fill(Number.NaN);
+      for (let i = 0; i < n; i++) {
+        const v = f[i]!;
+        const h = stratum.ids[i]!;
+        if (!(v > 0))
+          throw new InputError(
+            `${file}row ${i + 2}, variable ${fpcNames[s]}: fpc must be > 0, got ${v}`,
+          );
+        if (Number.isNaN(seen[h]!)) seen[h] = v;
+        else if (seen[h] !== v) {
+          throw new InputError(
+            `${file}row ${i + 2}, variable ${fpcNames[s]}: fpc varies within a stratum (${seen[h]} and ${v}); it must be constant`,
+          );
+        }
+      }
+      for (let h = 0; h < nStrata; h++) {
+        const N = asFraction ? nPSU[h]! / seen[h]! : seen[h]!;
+        if (N < nPSU[h]! - 1e-8) {
+          throw new InputError(
+            `design: fpc ${fpcNames[s]} gives a population of ${N} clusters but ${nPSU[h]} were sampled in a stratum; fpc must be the population size (or a fraction <= 1)`,
+          );
+        }
+        popSize[h] = N;
+      }
+    }
+    const multiplier = new Float64Array(nStrata).fill(1);
+    if (s > 0) {
+      // The multiplier of a stratum is the product of the earlier stages' sampling fractions.
+      const prev = stages[s - 1]!;
+      for (let i = 0; i < n; i++) {
+        const h0 = prev.stratum[i]!;
+        multiplier[stratum.ids[i]!] = prev.multiplier[h0]! * (prev.nPSU[h0]! / prev.popSize[h0]!);
+      }
+    }
+    stages.push({
+      stratum: stratum.ids,
+      cluster: cluster.ids,
+      nStrata,
+      nClusters,
+      nPSU,
+      popSize,
+      multiplier,
+      clusterStratum,
+    });
+    fractions.push(
+      Float64Array.from(
+        { length: n },
+        (_, i) => nPSU[stratum.ids[i]!]! / popSize[stratum.ids[i]!]!,
+      ),
+    );
+    parentCluster = fullClus;
+  }
+  const weights = new Float64Array(n);
+  if (spec.weights || spec.probs) {
+    const name = (spec.weights ?? spec.probs)!;
+    const v = numeric(frame, name);
+    for (let i = 0; i < n; i++) {
+      const x = v[i]!;
+      if (Number.isNaN(x))
+        throw new InputError(
+          `${file}row ${i + 2}, variable ${name}: missing weight; every respondent needs a weight > 0`,
+        );
+      if (!(x > 0))
+        throw new InputError(`${file}row ${i + 2}, variable ${name}: weight ${x} must be > 0`);
+      weights[i] = spec.weights ? x : 1 / x;
+    }
+  } else if (fpcNames.length > 0) {
+    for (let i = 0; i < n; i++) {
+      let p = 1;
+      for (let s = 0; s < fpcNames.length; s++) p *= fractions[s]![i]!;
+      weights[i] = 1 / p;
+    }
+  } else weights.fill(1);
+  return {
+    kind: "taylor",
+    frame,
+    n,
+    weights,
+    sampleWeights: weights.slice(),
+    stages,
+    multistage: fpcNames.length > 0 && nStages > 1,
+    lonely: spec.lonely_psu,
+    calibrations: [],
+    excluded: [],
+  };
+}
+
+/** Dense 0-based ids for string keys, in order of first appearance. */
+function dense(keys: string[]): { ids: Int32Array; count: number } {
+  const map = new Map<string, number>();
+  const ids = new Int32Array(keys.length);
+  keys.forEach((k, i) => {
+    let v = map.get(k);
+    if (v === undefined) {
+      v = map.size;
+      map.set(k, v);
+    }
+    ids[i] = v;
+  });
+  return { ids, count: map.size };
+}
+
+/** Degrees of freedom of the design (R `degf`): PSUs minus strata at the first stage. */
+export function designDf(d: SurveyDesign): number {
+  const s = d.stages[0]!;
+  return s.nClusters - s.nStrata;
+}

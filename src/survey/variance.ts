@@ -1,0 +1,195 @@
+import { InputError } from "../core/errors.ts";
+import type { SurveyDesign } from "./design.ts";
+
+/**
+ * Taylor-linearisation variance–covariance of estimators with influence values `z` (one
+ * Float64Array of length n per estimator, already multiplied by the weights), as R's
+ * `svyrecvar`:
+ * 1. calibration: z is replaced by its residuals on each calibration's variables (g-weighted);
+ * 2. stage 1: in each stratum h with n_h PSUs, the PSU totals t_hj are centred on their mean
+ *    and V += (1 − n_h/N_h) · n_h/(n_h − 1) · Σ_j (t_hj − t̄_h)(t_hj − t̄_h)ᵀ
+ *    (N_h = ∞ without fpc: the with-replacement approximation);
+ * 3. with an fpc and more stages, each later stage adds the same within every earlier-stage
+ *    cluster, multiplied by the product of the earlier sampling fractions n/N.
+ * A stratum with one PSU follows `design.lonely`: fail (error), remove/certainty (adds 0),
+ * adjust (centred on the average PSU total of the stage instead), average (the variance of the
+ * other strata is scaled up by strata/strata-with-variance).
+ * Cost O(n · k + PSUs · k²).
+ *
+ * @returns the k × k covariance, row-major
+ * @throws InputError for a lonely PSU under "fail"
+ */
+export function linearisedVariance(design: SurveyDesign, z: Float64Array[]): Float64Array {
+  const zs = design.calibrations.length ? residualise(design, z) : z;
+  const k = zs.length;
+  const V = new Float64Array(k * k);
+  const nStages = design.multistage ? design.stages.length : 1;
+  for (let s = 0; s < nStages; s++) addStage(design, s, zs, V);
+  return V;
+}
+
+function addStage(design: SurveyDesign, s: number, z: Float64Array[], V: Float64Array): void {
+  const st = design.stages[s]!;
+  const k = z.length;
+  const P = st.nClusters;
+  const totals = new Float64Array(P * k);
+  const n = design.n;
+  for (let j = 0; j < k; j++) {
+    const zj = z[j]!;
+    for (let i = 0; i < n; i++) totals[st.cluster[i]! * k + j]! += zj[i]!;
+  }
+  const H = st.nStrata;
+  const means = new Float64Array(H * k);
+  for (let c = 0; c < P; c++) {
+    const h = st.clusterStratum[c]!;
+    for (let j = 0; j < k; j++) means[h * k + j]! += totals[c * k + j]!;
+  }
+  let lonelyAdjustMean: Float64Array | null = null;
+  for (let h = 0; h < H; h++) for (let j = 0; j < k; j++) means[h * k + j]! /= st.nPSU[h]!;
+  const scale = new Float64Array(H);
+  let nLonely = 0;
+  for (let h = 0; h < H; h++) {
+    const nh = st.nPSU[h]!;
+    const f =
+      st.popSize[h] === Number.POSITIVE_INFINITY ? 1 : (st.popSize[h]! - nh) / st.popSize[h]!;
+    if (f < 1e-7) {
+      scale[h] = 0; // a self-representing stratum: no sampling variance at this stage
+      continue;
+    }
+    if (nh > 1) {
+      scale[h] = (f * nh) / (nh - 1);
+      continue;
+    }
+    nLonely++;
+    switch (design.lonely) {
+      case "fail":
+        throw new InputError(
+          `design: a stratum has only one PSU at stage ${s + 1}; set "lonely_psu" to "remove", "certainty", "adjust" or "average" in design.json (R's survey.lonely.psu)`,
+        );
+      case "remove":
+      case "certainty":
+      case "average":
+        scale[h] = 0;
+        break;
+      case "adjust": {
+        scale[h] = f;
+        if (!lonelyAdjustMean) {
+          // Centre a lonely PSU on the average PSU total of the stage, not its own stratum.
+          lonelyAdjustMean = new Float64Array(k);
+          for (let c = 0; c < P; c++)
+            for (let j = 0; j < k; j++) lonelyAdjustMean[j]! += totals[c * k + j]!;
+          for (let j = 0; j < k; j++) lonelyAdjustMean[j]! /= P;
+        }
+        for (let j = 0; j < k; j++) means[h * k + j] = lonelyAdjustMean[j]!;
+      }
+    }
+  }
+  const dev = new Float64Array(k);
+  const Vs = new Float64Array(k * k);
+  for (let c = 0; c < P; c++) {
+    const h = st.clusterStratum[c]!;
+    const sc = scale[h]! * st.multiplier[h]!;
+    if (sc === 0) continue;
+    for (let j = 0; j < k; j++) dev[j] = totals[c * k + j]! - means[h * k + j]!;
+    for (let a = 0; a < k; a++)
+      for (let b = 0; b < k; b++) Vs[a * k + b]! += sc * dev[a]! * dev[b]!;
+  }
+  const inflate = design.lonely === "average" && nLonely > 0 && nLonely < H ? H / (H - nLonely) : 1;
+  for (let i = 0; i < k * k; i++) V[i]! += Vs[i]! * inflate;
+}
+
+/** Influence values replaced by their weighted least-squares residuals on each calibration. */
+function residualise(design: SurveyDesign, z: Float64Array[]): Float64Array[] {
+  let out = z;
+  for (const cal of design.calibrations)
+    out = out.map((zj) => calibrationResidual(cal.X, cal.w, zj));
+  return out;
+}
+
+/**
+ * Residuals of z on the columns of X by least squares with weights w, as R's calibrated-design
+ * variance: with u = z / w, e = w · (u − X β), β = (Xᵀ W X)⁻¹ Xᵀ W u.
+ */
+export function calibrationResidual(
+  X: Float64Array[],
+  w: Float64Array,
+  z: Float64Array,
+): Float64Array {
+  const p = X.length;
+  const n = z.length;
+  const A = new Float64Array(p * p);
+  const b = new Float64Array(p);
+  for (let i = 0; i < n; i++) {
+    const wi = w[i]!;
+    if (wi === 0) continue;
+    const ui = z[i]! / wi;
+    for (let a = 0; a < p; a++) {
+      const xa = X[a]![i]! * wi;
+      b[a]! += xa * ui;
+      for (let c = a; c < p; c++) A[a * p + c]! += xa * X[c]![i]!;
+    }
+  }
+  for (let a = 0; a < p; a++) for (let c = 0; c < a; c++) A[a * p + c] = A[c * p + a]!;
+  const beta = solveSymmetric(A, b, p);
+  const e = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const wi = w[i]!;
+    if (wi === 0) continue;
+    let fit = 0;
+    for (let a = 0; a < p; a++) fit += X[a]![i]! * beta[a]!;
+    e[i] = wi * (z[i]! / wi - fit);
+  }
+  return e;
+}
+
+/**
+ * Solves A x = b for a symmetric positive semi-definite A (p × p, row-major) by Gaussian
+ * elimination with partial pivoting; directions with a zero pivot (collinear columns) get 0,
+ * as a least-squares solution that drops aliased columns.
+ */
+export function solveSymmetric(A: Float64Array, b: Float64Array, p: number): Float64Array {
+  const M = A.slice();
+  const x = b.slice();
+  const piv = Array.from({ length: p }, (_, i) => i);
+  const scaleMax = Math.max(
+    1e-300,
+    ...Array.from({ length: p }, (_, i) => Math.abs(M[i * p + i]!)),
+  );
+  const dead = new Uint8Array(p);
+  for (let c = 0; c < p; c++) {
+    let best = c;
+    for (let r = c + 1; r < p; r++)
+      if (Math.abs(M[r * p + c]!) > Math.abs(M[best * p + c]!)) best = r;
+    if (Math.abs(M[best * p + c]!) <= 1e-12 * scaleMax) {
+      dead[c] = 1;
+      continue;
+    }
+    if (best !== c) {
+      for (let j = 0; j < p; j++) {
+        const t = M[c * p + j]!;
+        M[c * p + j] = M[best * p + j]!;
+        M[best * p + j] = t;
+      }
+      const t = x[c]!;
+      x[c] = x[best]!;
+      x[best] = t;
+      const tp = piv[c]!;
+      piv[c] = piv[best]!;
+      piv[best] = tp;
+    }
+    for (let r = c + 1; r < p; r++) {
+      const f = M[r * p + c]! / M[c * p + c]!;
+      if (f === 0) continue;
+      for (let j = c; j < p; j++) M[r * p + j]! -= f * M[c * p + j]!;
+      x[r]! -= f * x[c]!;
+    }
+  }
+  const sol = new Float64Array(p);
+  for (let c = p - 1; c >= 0; c--) {
+    if (dead[c]) continue;
+    let s = x[c]!;
+    for (let j = c + 1; j < p; j++) s -= M[c * p + j]! * sol[j]!;
+    sol[c] = s / M[c * p + c]!;
+  }
+  return sol;
+}
