@@ -63,9 +63,7 @@ function addStage(design: SurveyDesign, s: number, z: Float64Array[], V: Float64
     nLonely++;
     switch (design.lonely) {
       case "fail":
-        throw new InputError(
-          `design: a stratum has only one PSU at stage ${s + 1}; set "lonely_psu" to "remove", "certainty", "adjust" or "average" in design.json (R's survey.lonely.psu)`,
-        );
+        throw lonelyError(s);
       case "remove":
       case "certainty":
       case "average":
@@ -192,4 +190,35 @@ export function solveSymmetric(A: Float64Array, b: Float64Array, p: number): Flo
     sol[c] = s / M[c * p + c]!;
   }
   return sol;
+}
+
+/**
+ * Per-stratum variance scale of a stage, (1 − n_h/N_h) n_h/(n_h − 1) times the earlier-stage
+ * multiplier, with lonely PSUs resolved as in {@link linearisedVariance} (not "adjust"), and the
+ * inflation factor of the "average" rule.
+ */
+export function stageScales(design: SurveyDesign, s: number): { scale: Float64Array; lonelyAverage: number } {
+  const st = design.stages[s]!;
+  const H = st.nStrata;
+  const scale = new Float64Array(H);
+  let nLonely = 0;
+  for (let h = 0; h < H; h++) {
+    const nh = st.nPSU[h]!;
+    const f = st.popSize[h] === Number.POSITIVE_INFINITY ? 1 : (st.popSize[h]! - nh) / st.popSize[h]!;
+    if (f < 1e-7) continue;
+    if (nh > 1) {
+      scale[h] = ((f * nh) / (nh - 1)) * st.multiplier[h]!;
+      continue;
+    }
+    nLonely++;
+    if (design.lonely === "fail") throw lonelyError(s);
+  }
+  const lonelyAverage = design.lonely === "average" && nLonely > 0 && nLonely < H ? H / (H - nLonely) : 1;
+  return { scale, lonelyAverage };
+}
+
+function lonelyError(s: number): InputError {
+  return new InputError(
+    `design: a stratum has only one PSU at stage ${s + 1}; set "lonely_psu" to "remove", "certainty", "adjust" or "average" in design.json (R's survey.lonely.psu)`,
+  );
 }
