@@ -19,7 +19,15 @@ export interface ByDomain {
  * by-value belong to no domain.
  */
 export function byDomains(design: SurveyDesign, by: string[]): ByDomain[] {
-  if (by.length === 0) return [{ labels: [], mask: new Uint8Array(design.n).fill(1), index: new Int32Array(design.n), id: 0 }];
+  if (by.length === 0)
+    return [
+      {
+        labels: [],
+        mask: new Uint8Array(design.n).fill(1),
+        index: new Int32Array(design.n),
+        id: 0,
+      },
+    ];
   const fs = by.map((b) => factor(design.frame, b));
   const index = new Int32Array(design.n).fill(-1);
   const keyOf = new Map<number, number>();
@@ -48,13 +56,15 @@ export function byDomains(design: SurveyDesign, by: string[]): ByDomain[] {
     index[i] = d;
   }
   // Order like R: by the last variable's level, then ..., then the first (first fastest).
-  const order = combos.map((_, d) => d).sort((a, b) => {
-    for (let v = fs.length - 1; v >= 0; v--) {
-      const diff = combos[a]![v]! - combos[b]![v]!;
-      if (diff) return diff;
-    }
-    return 0;
-  });
+  const order = combos
+    .map((_, d) => d)
+    .sort((a, b) => {
+      for (let v = fs.length - 1; v >= 0; v--) {
+        const diff = combos[a]![v]! - combos[b]![v]!;
+        if (diff) return diff;
+      }
+      return 0;
+    });
   const remap = new Int32Array(combos.length);
   order.forEach((d, k) => {
     remap[d] = k;
@@ -79,7 +89,9 @@ export function svyBy(
       return { labels: d.labels, estimates: estimate(d.mask) };
     } catch (e) {
       if (e instanceof InputError) {
-        throw new InputError(`domain ${by.map((b, i) => `${b} = ${d.labels[i]}`).join(", ")}: ${e.message}`);
+        throw new InputError(
+          `domain ${by.map((b, i) => `${b} = ${d.labels[i]}`).join(", ")}: ${e.message}`,
+        );
       }
       throw e;
     }
@@ -93,8 +105,17 @@ export function svyBy(
  * of squares use Σ(t − t̄)² = Σt² − (Σt)²/n_h over the PSUs the domain touches. Other designs
  * fall back to {@link svyMean} per domain.
  */
-export function svyMeanByFast(design: SurveyDesign, variable: string, domains: ByDomain[]): Estimate[] {
-  if (design.calibrations.length || design.multistage || design.lonely === "adjust" || domains.length === 0) {
+export function svyMeanByFast(
+  design: SurveyDesign,
+  variable: string,
+  domains: ByDomain[],
+): Estimate[] {
+  if (
+    design.calibrations.length ||
+    design.multistage ||
+    design.lonely === "adjust" ||
+    domains.length === 0
+  ) {
     return domains.map((d) => svyMean(design, variable, d.mask));
   }
   const y = numeric(design.frame, variable);
@@ -130,7 +151,10 @@ export function svyMeanByFast(design: SurveyDesign, variable: string, domains: B
   const s1 = new Float64Array(H);
   const s2 = new Float64Array(H);
   return domains.map((dom, d) => {
-    if (cnt[d] === 0) throw new InputError(`variable ${variable}: domain ${dom.labels.join(".")} has no respondents with data`);
+    if (cnt[d] === 0)
+      throw new InputError(
+        `variable ${variable}: domain ${dom.labels.join(".")} has no respondents with data`,
+      );
     s1.fill(0);
     s2.fill(0);
     for (let c = 0; c < P; c++) {
@@ -141,7 +165,8 @@ export function svyMeanByFast(design: SurveyDesign, variable: string, domains: B
       s2[h]! += v * v;
     }
     let v = 0;
-    for (let h = 0; h < H; h++) if (scale[h]! > 0) v += scale[h]! * (s2[h]! - (s1[h]! * s1[h]!) / st.nPSU[h]!);
+    for (let h = 0; h < H; h++)
+      if (scale[h]! > 0) v += scale[h]! * (s2[h]! - (s1[h]! * s1[h]!) / st.nPSU[h]!);
     v *= lonelyAverage;
     const n = cnt[d]!;
     const s2w = (ss[d]! / sw[d]!) * (n / (n - 1));

@@ -9,17 +9,27 @@ export type Margins = Record<string, Record<string, number>>;
 function indicators(design: SurveyDesign, variable: string, levels: string[]): Float64Array[] {
   const f = factor(design.frame, variable);
   const pos = levels.map((l) => f.levels.indexOf(l));
-  return levels.map((_, k) => Float64Array.from(f.codes, (c) => (pos[k]! >= 0 && c === pos[k] ? 1 : 0)));
+  return levels.map((_, k) =>
+    Float64Array.from(f.codes, (c) => (pos[k]! >= 0 && c === pos[k] ? 1 : 0)),
+  );
 }
 
-function checkMargin(design: SurveyDesign, variable: string, counts: Record<string, number>): string[] {
+function checkMargin(
+  design: SurveyDesign,
+  variable: string,
+  counts: Record<string, number>,
+): string[] {
   const f = factor(design.frame, variable);
   const levels = Object.keys(counts);
   for (const [l, v] of Object.entries(counts)) {
-    if (!(v > 0)) throw new InputError(`calibration margin ${variable} = ${l}: population count must be > 0, got ${v}`);
+    if (!(v > 0))
+      throw new InputError(
+        `calibration margin ${variable} = ${l}: population count must be > 0, got ${v}`,
+      );
   }
   const sampled = new Set<number>();
-  for (let i = 0; i < design.n; i++) if (design.weights[i]! > 0 && f.codes[i]! >= 0) sampled.add(f.codes[i]!);
+  for (let i = 0; i < design.n; i++)
+    if (design.weights[i]! > 0 && f.codes[i]! >= 0) sampled.add(f.codes[i]!);
   for (const k of sampled) {
     if (!levels.includes(f.levels[k]!)) {
       throw new InputError(
@@ -29,11 +39,16 @@ function checkMargin(design: SurveyDesign, variable: string, counts: Record<stri
   }
   for (const l of levels) {
     if (!f.levels.includes(l) || !sampled.has(f.levels.indexOf(l))) {
-      throw new InputError(`calibration margin ${variable} = ${l}: no respondents in this cell (empty cell); merge it with another level`);
+      throw new InputError(
+        `calibration margin ${variable} = ${l}: no respondents in this cell (empty cell); merge it with another level`,
+      );
     }
   }
   const missing = Array.from(f.codes).findIndex((c, i) => c < 0 && design.weights[i]! > 0);
-  if (missing >= 0) throw new InputError(`row ${missing + 2}, variable ${variable}: missing value in a calibration variable`);
+  if (missing >= 0)
+    throw new InputError(
+      `row ${missing + 2}, variable ${variable}: missing value in a calibration variable`,
+    );
   return levels;
 }
 
@@ -44,7 +59,11 @@ function checkMargin(design: SurveyDesign, variable: string, counts: Record<stri
  *
  * @throws InputError for an empty cell, a sample level without a population count, a count <= 0
  */
-export function postStratify(design: SurveyDesign, variable: string, counts: Record<string, number>): SurveyDesign {
+export function postStratify(
+  design: SurveyDesign,
+  variable: string,
+  counts: Record<string, number>,
+): SurveyDesign {
   const levels = checkMargin(design, variable, counts);
   const X = indicators(design, variable, levels);
   const w = design.weights.slice();
@@ -54,5 +73,9 @@ export function postStratify(design: SurveyDesign, variable: string, counts: Rec
     const g = counts[l]! / s;
     for (let i = 0; i < design.n; i++) if (X[k]![i]) w[i]! *= g;
   });
-  return { ...design, weights: w, calibrations: [...design.calibrations, { kind: "poststratify", X, w }] };
+  return {
+    ...design,
+    weights: w,
+    calibrations: [...design.calibrations, { kind: "poststratify", X, w }],
+  };
 }

@@ -197,14 +197,18 @@ export function solveSymmetric(A: Float64Array, b: Float64Array, p: number): Flo
  * multiplier, with lonely PSUs resolved as in {@link linearisedVariance} (not "adjust"), and the
  * inflation factor of the "average" rule.
  */
-export function stageScales(design: SurveyDesign, s: number): { scale: Float64Array; lonelyAverage: number } {
+export function stageScales(
+  design: SurveyDesign,
+  s: number,
+): { scale: Float64Array; lonelyAverage: number } {
   const st = design.stages[s]!;
   const H = st.nStrata;
   const scale = new Float64Array(H);
   let nLonely = 0;
   for (let h = 0; h < H; h++) {
     const nh = st.nPSU[h]!;
-    const f = st.popSize[h] === Number.POSITIVE_INFINITY ? 1 : (st.popSize[h]! - nh) / st.popSize[h]!;
+    const f =
+      st.popSize[h] === Number.POSITIVE_INFINITY ? 1 : (st.popSize[h]! - nh) / st.popSize[h]!;
     if (f < 1e-7) continue;
     if (nh > 1) {
       scale[h] = ((f * nh) / (nh - 1)) * st.multiplier[h]!;
@@ -213,7 +217,8 @@ export function stageScales(design: SurveyDesign, s: number): { scale: Float64Ar
     nLonely++;
     if (design.lonely === "fail") throw lonelyError(s);
   }
-  const lonelyAverage = design.lonely === "average" && nLonely > 0 && nLonely < H ? H / (H - nLonely) : 1;
+  const lonelyAverage =
+    design.lonely === "average" && nLonely > 0 && nLonely < H ? H / (H - nLonely) : 1;
   return { scale, lonelyAverage };
 }
 
