@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { InputError } from "../core/errors.ts";
 import { VERSION } from "../core/version.ts";
 import { registerIndexCommand } from "./index-command.ts";
+import { registerSurveyCommand } from "./survey-command.ts";
 
 /**
  * The `softpower` command line. Exit codes: 0 ok, 1 internal error, 2 bad input or usage.
@@ -16,6 +17,7 @@ export async function main(argv: string[]): Promise<number> {
     .exitOverride()
     .showHelpAfterError("(run with --help for usage)");
   registerIndexCommand(program);
+  registerSurveyCommand(program);
   try {
     await program.parseAsync(argv);
     return 0;

@@ -72,3 +72,15 @@ export function sha256File(path: string): Promise<string> {
       .on("end", () => resolve(h.digest("hex")));
   });
 }
+
+/** Writes one file atomically (temporary sibling, then rename), creating its folder. */
+export async function writeFileAtomic(path: string, text: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${Date.now()}`);
+  try {
+    await writeFile(tmp, text);
+    await rename(tmp, path);
+  } finally {
+    await rm(tmp, { force: true });
+  }
+}

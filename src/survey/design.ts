@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { InputError } from "../core/errors.ts";
 import { getColumn, numeric, type SurveyFrame } from "./frame.ts";
+import { suppliedReplicateDesign } from "./replicates.ts";
 
 /** What to do with a stratum that has a single PSU, as R's `options(survey.lonely.psu)`. */
 export type LonelyPsu = "fail" | "remove" | "certainty" | "adjust" | "average";
@@ -17,6 +18,30 @@ export const DesignSpecSchema = z
     fpc: z.union([z.array(z.string()), z.string(), z.null()]).default(null),
     nest: z.boolean().default(false),
     lonely_psu: z.enum(["fail", "remove", "certainty", "adjust", "average"]).default("fail"),
+    /** Replicate-weight columns published with the data (R `svrepdesign`). */
+    replicates: z
+      .object({
+        columns: z.array(z.string()).optional(),
+        pattern: z.string().optional(),
+        type: z.enum([
+          "BRR",
+          "Fay",
+          "JK1",
+          "JKn",
+          "bootstrap",
+          "ACS",
+          "successive-difference",
+          "JK2",
+          "other",
+        ]),
+        scale: z.number().positive().optional(),
+        rscales: z.array(z.number().min(0)).optional(),
+        rho: z.number().min(0).max(1).optional(),
+        combined_weights: z.boolean().optional(),
+        mse: z.boolean().optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -61,16 +86,36 @@ export interface SurveyDesign {
    * on the calibration variables (R's `cal` in svyrecvar), weighted by `w`.
    */
   calibrations: Calibration[];
-  /** Rows not in the analysis (e.g. missing weight handled by the caller); reported, never silent. */
-  excluded: { row: number; reason: string }[];
+  /** Replicate weights, when the variance comes from replicates instead of linearisation. */
+  replicate: ReplicateWeights | null;
 }
 
-/** A calibration's residualisation: model matrix columns (k × n) and the weights to regress with. */
-export interface Calibration {
-  kind: "poststratify" | "rake" | "calibrate";
-  X: Float64Array[];
-  w: Float64Array;
+/**
+ * Replicate-weight variance (R `svrepdesign`): analysis weights of each replicate and
+ * V = scale · Σ_r rscales_r (θ_r − θ̄)², θ̄ the mean of the replicates (or the full-sample
+ * estimate when `mse`).
+ */
+export interface ReplicateWeights {
+  type: string;
+  /** Analysis weights of each replicate (full weights times the replicate multipliers). */
+  weights: Float64Array[];
+  scale: number;
+  rscales: Float64Array;
+  mse: boolean;
+  /** Degrees of freedom (R: rank of the replicate weight matrix − 1). */
+  df: number;
 }
+
+/**
+ * A calibration's effect on the variance (R's `postStrata` / `cal` in svyrecvar):
+ * - "regression" (post-stratification, GREG and generalised raking): with u = z / w, the
+ *   residuals w · (u − X β), β the least squares fit of u on X weighted by `regWeights`;
+ * - "rake" (R's `rake`): 10 sweeps over the margins of z ← z − w_m · ave(z / w_m) within each
+ *   category of margin m (unweighted means), w_m the weights after margin m was fitted.
+ */
+export type Calibration =
+  | { kind: "regression"; X: Float64Array[]; w: Float64Array; regWeights: Float64Array }
+  | { kind: "rake"; margins: { codes: Int32Array; levels: number; w: Float64Array }[] };
 
 const ONE = new Set(["1", "0", "~1", "~0"]);
 
@@ -225,7 +270,7 @@ export function buildDesign(frame: SurveyFrame, specIn: DesignSpec): SurveyDesig
       weights[i] = 1 / p;
     }
   } else weights.fill(1);
-  return {
+  const base: SurveyDesign = {
     kind: "taylor",
     frame,
     n,
@@ -235,8 +280,9 @@ export function buildDesign(frame: SurveyFrame, specIn: DesignSpec): SurveyDesig
     multistage: fpcNames.length > 0 && nStages > 1,
     lonely: spec.lonely_psu,
     calibrations: [],
-    excluded: [],
+    replicate: null,
   };
+  return spec.replicates ? suppliedReplicateDesign(base, spec.replicates) : base;
 }
 
 /** Dense 0-based ids for string keys, in order of first appearance. */
@@ -254,8 +300,29 @@ function dense(keys: string[]): { ids: Int32Array; count: number } {
   return { ids, count: map.size };
 }
 
-/** Degrees of freedom of the design (R `degf`): PSUs minus strata at the first stage. */
-export function designDf(d: SurveyDesign): number {
+/**
+ * Degrees of freedom of the design (R `degf`): distinct first-stage PSUs minus strata among the
+ * rows with weight > 0 (in the domain, when one is given: R counts those of the subset).
+ */
+export function designDf(d: SurveyDesign, domain: Uint8Array | null = null): number {
+  if (d.replicate) return d.replicate.df;
   const s = d.stages[0]!;
-  return s.nClusters - s.nStrata;
+  const psu = new Uint8Array(s.nClusters);
+  const str = new Uint8Array(s.nStrata);
+  let np = 0;
+  let ns = 0;
+  for (let i = 0; i < d.n; i++) {
+    if (d.weights[i] === 0 || (domain && !domain[i])) continue;
+    const c = s.cluster[i]!;
+    const h = s.stratum[i]!;
+    if (!psu[c]) {
+      psu[c] = 1;
+      np++;
+    }
+    if (!str[h]) {
+      str[h] = 1;
+      ns++;
+    }
+  }
+  return np - ns;
 }

@@ -3,7 +3,7 @@ import { qt } from "../stats/distributions.ts";
 import { designDf, type SurveyDesign } from "./design.ts";
 import type { Domain, Estimate } from "./estimators.ts";
 import { numeric } from "./frame.ts";
-import { linearisedVariance } from "./variance.ts";
+import { estimatorCovariance } from "./variance.ts";
 
 /** Quantile rules of R's `svyquantile(qrule = ...)`. */
 export type QuantileRule =
@@ -183,11 +183,24 @@ export function svyQuantile(
     let m = 0;
     for (let k = 0; k < rows.length; k++) if (xs[k]! <= q) m += ws[k]!;
     m /= sw;
-    const z = new Float64Array(design.n);
-    rows.forEach((i, k) => {
-      z[i] = (ws[k]! * ((xs[k]! <= q ? 1 : 0) - m)) / sw;
-    });
-    const se = Math.sqrt(linearisedVariance(design, [z])[0]!);
+    const cdf = (wr: Float64Array) => {
+      let a = 0;
+      let b = 0;
+      rows.forEach((i, k) => {
+        b += wr[i]!;
+        if (xs[k]! <= q) a += wr[i]!;
+      });
+      return Float64Array.of(a / b);
+    };
+    const se = Math.sqrt(
+      estimatorCovariance(design, cdf, Float64Array.of(m), () => {
+        const z = new Float64Array(design.n);
+        rows.forEach((i, k) => {
+          z[i] = (ws[k]! * ((xs[k]! <= q ? 1 : 0) - m)) / sw;
+        });
+        return [z];
+      })[0]!,
+    );
     const pl = m - tq * se;
     const pu = m + tq * se;
     const lower = pl < 0 ? Number.NaN : weightedQuantile(xs, ws, pl, rule);

@@ -96,22 +96,57 @@ function addStage(design: SurveyDesign, s: number, z: Float64Array[], V: Float64
   for (let i = 0; i < k * k; i++) V[i]! += Vs[i]! * inflate;
 }
 
-/** Influence values replaced by their weighted least-squares residuals on each calibration. */
+/** Influence values adjusted for each calibration, in the order they were applied. */
 function residualise(design: SurveyDesign, z: Float64Array[]): Float64Array[] {
   let out = z;
-  for (const cal of design.calibrations)
-    out = out.map((zj) => calibrationResidual(cal.X, cal.w, zj));
+  for (const cal of design.calibrations) {
+    out = out.map((zj) =>
+      cal.kind === "regression"
+        ? calibrationResidual(cal.X, cal.w, zj, cal.regWeights)
+        : rakeResidual(cal.margins, zj),
+    );
+  }
   return out;
 }
 
+/** R's raking adjustment: 10 sweeps of z ← z − w_m · (unweighted category mean of z / w_m). */
+function rakeResidual(
+  margins: { codes: Int32Array; levels: number; w: Float64Array }[],
+  z: Float64Array,
+): Float64Array {
+  const x = z.slice();
+  const n = x.length;
+  for (let sweep = 0; sweep < 10; sweep++) {
+    for (const m of margins) {
+      const sum = new Float64Array(m.levels);
+      const cnt = new Float64Array(m.levels);
+      for (let i = 0; i < n; i++) {
+        const c = m.codes[i]!;
+        if (c < 0) continue;
+        const wi = m.w[i] === 0 ? 1 : m.w[i]!;
+        sum[c]! += x[i]! / wi;
+        cnt[c]! += 1;
+      }
+      for (let i = 0; i < n; i++) {
+        const c = m.codes[i]!;
+        if (c < 0) continue;
+        const wi = m.w[i] === 0 ? 1 : m.w[i]!;
+        x[i]! -= wi * (sum[c]! / cnt[c]!);
+      }
+    }
+  }
+  return x;
+}
+
 /**
- * Residuals of z on the columns of X by least squares with weights w, as R's calibrated-design
- * variance: with u = z / w, e = w · (u − X β), β = (Xᵀ W X)⁻¹ Xᵀ W u.
+ * Residuals of z on the columns of X, as R's calibrated-design variance: with u = z / w,
+ * e = w · (u − X β), β the least squares fit of u on X weighted by `regWeights` (default w).
  */
 export function calibrationResidual(
   X: Float64Array[],
   w: Float64Array,
   z: Float64Array,
+  regWeights: Float64Array = w,
 ): Float64Array {
   const p = X.length;
   const n = z.length;
@@ -121,8 +156,9 @@ export function calibrationResidual(
     const wi = w[i]!;
     if (wi === 0) continue;
     const ui = z[i]! / wi;
+    const ri = regWeights[i]!;
     for (let a = 0; a < p; a++) {
-      const xa = X[a]![i]! * wi;
+      const xa = X[a]![i]! * ri;
       b[a]! += xa * ui;
       for (let c = a; c < p; c++) A[a * p + c]! += xa * X[c]![i]!;
     }
@@ -226,4 +262,41 @@ function lonelyError(s: number): InputError {
   return new InputError(
     `design: a stratum has only one PSU at stage ${s + 1}; set "lonely_psu" to "remove", "certainty", "adjust" or "average" in design.json (R's survey.lonely.psu)`,
   );
+}
+
+/**
+ * Covariance of estimators θ(w) (k values): from the replicates when the design has them
+ * (R `svrVar`: scale · Σ_r rscales_r (θ_r − c)(θ_r − c)ᵀ, c the replicate mean or, with mse, the
+ * full-sample estimate), else by linearisation of the influence values.
+ */
+export function estimatorCovariance(
+  design: SurveyDesign,
+  theta: (w: Float64Array) => Float64Array,
+  full: Float64Array,
+  influence: () => Float64Array[],
+): Float64Array {
+  const rep = design.replicate;
+  if (!rep) return linearisedVariance(design, influence());
+  const k = full.length;
+  const thetas = rep.weights.map((w) => theta(w));
+  const centre = new Float64Array(k);
+  if (rep.mse) centre.set(full);
+  else {
+    let used = 0;
+    thetas.forEach((t, r) => {
+      if (rep.rscales[r]! <= 0) return;
+      used++;
+      for (let a = 0; a < k; a++) centre[a]! += t[a]!;
+    });
+    for (let a = 0; a < k; a++) centre[a]! /= used;
+  }
+  const V = new Float64Array(k * k);
+  thetas.forEach((t, r) => {
+    const sc = rep.scale * rep.rscales[r]!;
+    for (let a = 0; a < k; a++) {
+      const da = t[a]! - centre[a]!;
+      for (let b = 0; b < k; b++) V[a * k + b]! += sc * da * (t[b]! - centre[b]!);
+    }
+  });
+  return V;
 }

@@ -1,0 +1,136 @@
+import type { Command } from "commander";
+import { InputError } from "../core/errors.ts";
+import { readJsonFile } from "../io/json.ts";
+import { readSurveyFrame } from "../io/survey-data.ts";
+import { toCsv, writeFileAtomic } from "../io/write.ts";
+import { applyCalibration, CalibrationSpecSchema } from "../survey/calibration-spec.ts";
+import type { PropCiMethod } from "../survey/ci.ts";
+import { buildDesign, DesignSpecSchema, type SurveyDesign } from "../survey/design.ts";
+import { estimateTable, type Statistic } from "../survey/estimate-table.ts";
+import { getColumn } from "../survey/frame.ts";
+
+const STATS: Statistic[] = ["mean", "total", "prop", "ratio", "var", "quantile"];
+const CI_METHODS: PropCiMethod[] = ["logit", "likelihood", "asin", "beta", "mean", "xlogit"];
+
+interface EstimateOptions {
+  data: string;
+  design: string;
+  stat: string;
+  vars: string;
+  by?: string;
+  calibrate?: string;
+  replicates?: string;
+  quantiles?: string;
+  ciMethod?: string;
+  level?: string;
+  out?: string;
+}
+
+/** `softpower survey ...`: design-based survey estimation (R survey-class). */
+export function registerSurveyCommand(program: Command): void {
+  const survey = program
+    .command("survey")
+    .description("Design-based survey estimation (R survey-compatible)");
+  survey
+    .command("estimate")
+    .description(
+      "Means, totals, proportions, ratios, variances or quantiles with design-based SEs, overall or by domain",
+    )
+    .requiredOption("--data <file>", "respondent data (CSV or SPSS .sav)")
+    .requiredOption(
+      "--design <file>",
+      'design.json, e.g. {"ids": ["dnum"], "weights": "pw", "fpc": ["fpc"]}',
+    )
+    .requiredOption("--stat <stat>", STATS.join("|"))
+    .requiredOption("--vars <list>", "variables, comma-separated (ratio: numerator/denominator)")
+    .option("--by <list>", "domain variables, comma-separated")
+    .option("--calibrate <file>", "calib.json: poststratify, rake, linear, raking or logit")
+    .option("--replicates <type>", "replicate-weight variance: JK1|JKn|BRR|bootstrap")
+    .option("--quantiles <list>", "quantiles for --stat quantile", "0.25,0.5,0.75")
+    .option("--ci-method <method>", `interval for proportions: ${CI_METHODS.join("|")}`, "logit")
+    .option("--level <p>", "confidence level", "0.95")
+    .option("--out <file>", "output CSV (default: standard output)")
+    .action(async (o: EstimateOptions) => runEstimate(o));
+}
+
+async function runEstimate(o: EstimateOptions): Promise<void> {
+  if (!STATS.includes(o.stat as Statistic))
+    throw new InputError(`--stat must be one of ${STATS.join(", ")}, got "${o.stat}"`);
+  const ciMethod = o.ciMethod as PropCiMethod;
+  if (!CI_METHODS.includes(ciMethod))
+    throw new InputError(
+      `--ci-method must be one of ${CI_METHODS.join(", ")}, got "${o.ciMethod}"`,
+    );
+  const level = Number(o.level);
+  const quantiles = (o.quantiles ?? "").split(",").map((q) => Number(q.trim()));
+  if (quantiles.some((q) => !(q >= 0 && q <= 1)))
+    throw new InputError(`--quantiles must be numbers in [0, 1], got "${o.quantiles}"`);
+  const vars = splitList(o.vars);
+  const by = o.by ? splitList(o.by) : [];
+  const frame = await readSurveyFrame(o.data);
+  const spec = await readJsonFile(o.design, DesignSpecSchema);
+  let design: SurveyDesign = buildDesign(frame, spec);
+  if (o.calibrate)
+    design = applyCalibration(design, await readJsonFile(o.calibrate, CalibrationSpecSchema));
+  if (o.replicates) {
+    const { asReplicateDesign } = await import("../survey/replicates.ts");
+    design = asReplicateDesign(design, o.replicates);
+  }
+  for (const v of [...vars.flatMap((v) => v.split("/")), ...by]) getColumn(frame, v);
+  reportExclusions(
+    design,
+    vars.flatMap((v) => v.split("/")),
+    by,
+  );
+  const rows = estimateTable(design, {
+    stat: o.stat as Statistic,
+    vars,
+    by,
+    quantiles,
+    ciMethod,
+    level,
+  });
+  const columns = [...by, "variable", "level", "estimate", "se", "ci_low", "ci_high", "n", "deff"];
+  const csv = toCsv(
+    columns,
+    rows.map((r) => [
+      ...r.by,
+      r.variable,
+      r.level,
+      r.estimate,
+      r.se,
+      r.ci_low,
+      r.ci_high,
+      r.n,
+      r.deff,
+    ]),
+  );
+  if (o.out) await writeFileAtomic(o.out, csv);
+  else process.stdout.write(csv);
+}
+
+/** Says on stderr how many respondents each variable loses to missing values (never silent). */
+function reportExclusions(design: SurveyDesign, vars: string[], by: string[]): void {
+  for (const v of [...new Set([...vars, ...by])]) {
+    const c = getColumn(design.frame, v);
+    let missing = 0;
+    for (let i = 0; i < design.n; i++) {
+      if (design.weights[i] === 0) continue;
+      if (c.kind === "number" ? Number.isNaN(c.values[i]!) : c.codes[i]! < 0) missing++;
+    }
+    if (missing > 0) {
+      process.stderr.write(
+        `softpower: note: ${v}: ${missing} of ${design.n} respondents have no value and are excluded from estimates that use it\n`,
+      );
+    }
+  }
+}
+
+function splitList(s: string): string[] {
+  const out = s
+    .split(",")
+    .map((x) => x.trim())
+    .filter((x) => x !== "");
+  if (out.length === 0) throw new InputError(`empty list "${s}"`);
+  return out;
+}

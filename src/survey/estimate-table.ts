@@ -1,0 +1,134 @@
+import { InputError } from "../core/errors.ts";
+import { byDomains, svyMeanByFast } from "./by.ts";
+import { type PropCiMethod, propCI, waldCI } from "./ci.ts";
+import { designDf, type SurveyDesign } from "./design.ts";
+import {
+  type Estimate,
+  svyMean,
+  svyProportions,
+  svyRatio,
+  svyTotal,
+  svyVar,
+} from "./estimators.ts";
+import { svyQuantile } from "./quantile.ts";
+
+export type Statistic = "mean" | "total" | "prop" | "ratio" | "var" | "quantile";
+
+export interface EstimateRequest {
+  stat: Statistic;
+  /** Variables; for ratios "numerator/denominator". */
+  vars: string[];
+  by?: string[];
+  quantiles?: number[];
+  ciMethod?: PropCiMethod;
+  level?: number;
+}
+
+/** One output row: by-values, the estimate and its interval. */
+export interface EstimateRow {
+  by: string[];
+  variable: string;
+  level: string;
+  estimate: number;
+  se: number;
+  ci_low: number;
+  ci_high: number;
+  n: number;
+  deff: number;
+}
+
+/**
+ * The estimate table of `softpower survey estimate`: per domain of the by-variables (R svyby
+ * semantics) and variable, the statistic with SE, confidence interval and design effect.
+ * Means, totals, ratios and variances get Wald intervals on the normal quantile (R's confint
+ * default); proportions the chosen svyciprop method and quantiles Woodruff intervals, both with t
+ * quantiles on the domain's degrees of freedom, as R.
+ */
+export function estimateTable(design: SurveyDesign, req: EstimateRequest): EstimateRow[] {
+  const level = req.level ?? 0.95;
+  if (!(level > 0 && level < 1)) throw new InputError(`--level must be in (0, 1), got ${level}`);
+  const domains = byDomains(design, req.by ?? []);
+  if (domains.length === 0)
+    throw new InputError(
+      `--by ${req.by?.join(",")}: no respondent has values for every by-variable`,
+    );
+  const rows: EstimateRow[] = [];
+  const push = (labels: string[], e: Estimate, ci: [number, number]) =>
+    rows.push({
+      by: labels,
+      variable: e.variable,
+      level: e.level,
+      estimate: e.estimate,
+      se: e.se,
+      ci_low: ci[0],
+      ci_high: ci[1],
+      n: e.n,
+      deff: e.deff,
+    });
+  for (const variable of req.vars) {
+    if (req.stat === "mean" && (req.by?.length ?? 0) > 0) {
+      const es = svyMeanByFast(design, variable, domains);
+      for (const [d, e] of es.entries())
+        push(domains[d]!.labels, e, waldCI(e.estimate, e.se, level));
+      continue;
+    }
+    for (const dom of domains) {
+      const mask = req.by?.length ? dom.mask : null;
+      try {
+        switch (req.stat) {
+          case "mean":
+          case "total":
+          case "var": {
+            const f = req.stat === "mean" ? svyMean : req.stat === "total" ? svyTotal : svyVar;
+            const e = f(design, variable, mask);
+            push(dom.labels, e, waldCI(e.estimate, e.se, level));
+            break;
+          }
+          case "ratio": {
+            const [num, den] = variable.split("/");
+            if (!num || !den)
+              throw new InputError(
+                `--stat ratio needs --vars numerator/denominator, got "${variable}"`,
+              );
+            const e = svyRatio(design, num, den, mask);
+            push(dom.labels, e, waldCI(e.estimate, e.se, level));
+            break;
+          }
+          case "prop": {
+            const df = designDf(design, mask);
+            for (const e of svyProportions(design, variable, mask)) {
+              const nrow = countRows(design, mask);
+              push(
+                dom.labels,
+                e,
+                propCI(e.estimate, e.se, req.ciMethod ?? "logit", { level, df, n: nrow, degf: df }),
+              );
+            }
+            break;
+          }
+          case "quantile": {
+            const qs = req.quantiles ?? [0.25, 0.5, 0.75];
+            const df = designDf(design, mask);
+            for (const e of svyQuantile(design, variable, qs, { domain: mask, level, df }))
+              push(dom.labels, e, e.ci);
+            break;
+          }
+        }
+      } catch (e) {
+        if (e instanceof InputError && req.by?.length) {
+          throw new InputError(
+            `domain ${req.by.map((b, i) => `${b} = ${dom.labels[i]}`).join(", ")}: ${e.message}`,
+          );
+        }
+        throw e;
+      }
+    }
+  }
+  return rows;
+}
+
+function countRows(design: SurveyDesign, mask: Uint8Array | null): number {
+  let n = 0;
+  for (let i = 0; i < design.n; i++) if (design.weights[i]! > 0 && (!mask || mask[i])) n++;
+  return n;
+}
