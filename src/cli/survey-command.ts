@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { InputError } from "../core/errors.ts";
 import { readJsonFile } from "../io/json.ts";
 import { readSurveyFrame } from "../io/survey-data.ts";
-import { toCsv, writeFileAtomic } from "../io/write.ts";
+import { toCsv, writeDirAtomic, writeFileAtomic } from "../io/write.ts";
 import { applyCalibration, CalibrationSpecSchema } from "../survey/calibration-spec.ts";
 import type { PropCiMethod } from "../survey/ci.ts";
 import { buildDesign, DesignSpecSchema, type SurveyDesign } from "../survey/design.ts";
@@ -51,6 +51,145 @@ export function registerSurveyCommand(program: Command): void {
     .option("--level <p>", "confidence level", "0.95")
     .option("--out <file>", "output CSV (default: standard output)")
     .action(async (o: EstimateOptions) => runEstimate(o));
+  survey
+    .command("glm")
+    .description(
+      "Survey-weighted regression (R svyglm): gaussian or quasibinomial, design-based SEs",
+    )
+    .requiredOption("--data <file>", "respondent data (CSV or SPSS .sav)")
+    .requiredOption("--design <file>", "design.json")
+    .requiredOption(
+      "--formula <formula>",
+      'e.g. "api00 ~ ell + meals + mobility" (binomial outcome: a two-level factor or "var == value")',
+    )
+    .option("--family <family>", "gaussian|quasibinomial", "gaussian")
+    .option("--calibrate <file>", "calib.json")
+    .option("--replicates <type>", "replicate-weight variance: JK1|JKn|BRR|bootstrap")
+    .option("--out <file>", "output CSV (default: standard output)")
+    .action(async (o: GlmOptions) => runGlm(o));
+  survey
+    .command("perceptions")
+    .description("Ratings of targets by audience and segment, and paired head-to-head comparisons")
+    .requiredOption("--data <file>", "respondent data (CSV or SPSS .sav)")
+    .requiredOption("--design <file>", "design.json")
+    .requiredOption(
+      "--map <file>",
+      "ratings.json: audience variable, rating columns, codes, segments",
+    )
+    .option("--segments <list>", "segments of the map to break down by (default: all of them)")
+    .option("--calibrate <file>", "calib.json")
+    .requiredOption(
+      "--out <dir>",
+      "output directory (ratings.csv, head_to_head.csv, ratings_detail.csv)",
+    )
+    .action(async (o: PerceptionOptions) => runPerceptions(o));
+}
+
+interface GlmOptions {
+  data: string;
+  design: string;
+  formula: string;
+  family: string;
+  calibrate?: string;
+  replicates?: string;
+  out?: string;
+}
+
+interface PerceptionOptions {
+  data: string;
+  design: string;
+  map: string;
+  segments?: string;
+  calibrate?: string;
+  out: string;
+}
+
+/** Data, design, calibration and replicates, as every survey subcommand reads them. */
+async function loadDesign(o: {
+  data: string;
+  design: string;
+  calibrate?: string;
+  replicates?: string;
+}): Promise<SurveyDesign> {
+  const frame = await readSurveyFrame(o.data);
+  const spec = await readJsonFile(o.design, DesignSpecSchema);
+  let design: SurveyDesign = buildDesign(frame, spec);
+  if (o.replicates) {
+    const { asReplicateDesign } = await import("../survey/replicates.ts");
+    design = asReplicateDesign(design, o.replicates);
+  }
+  if (o.calibrate)
+    design = applyCalibration(design, await readJsonFile(o.calibrate, CalibrationSpecSchema));
+  return design;
+}
+
+async function runGlm(o: GlmOptions): Promise<void> {
+  if (o.family !== "gaussian" && o.family !== "quasibinomial") {
+    throw new InputError(`--family must be gaussian or quasibinomial, got "${o.family}"`);
+  }
+  const design = await loadDesign(o);
+  const { svyGlm } = await import("../survey/glm.ts");
+  const r = svyGlm(design, o.formula, o.family);
+  if (r.n < design.n) {
+    process.stderr.write(
+      `softpower: note: ${design.n - r.n} of ${design.n} respondents lack a model variable and are excluded\n`,
+    );
+  }
+  const csv = toCsv(
+    ["term", "estimate", "se"],
+    r.terms.map((t, a) => [t, r.coef[a]!, r.se[a]!]),
+  );
+  if (o.out) await writeFileAtomic(o.out, csv);
+  else process.stdout.write(csv);
+}
+
+async function runPerceptions(o: PerceptionOptions): Promise<void> {
+  const design = await loadDesign(o);
+  const { RatingsMapSchema, perceptions } = await import("../survey/perceptions.ts");
+  const map = await readJsonFile(o.map, RatingsMapSchema);
+  const r = perceptions(design, map, o.segments ? splitList(o.segments) : undefined);
+  const primary = r.ratings.filter((x) => x.measure === map.measure);
+  const cols = [
+    "audience",
+    "segment",
+    "target",
+    "attribute",
+    "estimate",
+    "se",
+    "ci_low",
+    "ci_high",
+    "n",
+  ] as const;
+  const h2h = [
+    "audience",
+    "segment",
+    "attribute",
+    "target_a",
+    "target_b",
+    "diff",
+    "se",
+    "ci_low",
+    "ci_high",
+    "leader",
+    "significant",
+  ] as const;
+  await writeDirAtomic(o.out, {
+    "ratings.csv": toCsv(
+      [...cols],
+      primary.map((x) => cols.map((c) => x[c])),
+    ),
+    "ratings_detail.csv": toCsv(
+      ["measure", ...cols],
+      r.ratings.map((x) => [x.measure, ...cols.map((c) => x[c])]),
+    ),
+    "head_to_head.csv": toCsv(
+      [...h2h],
+      r.headToHead.map((x) => h2h.map((c) => x[c])),
+    ),
+  });
+  process.stdout.write(
+    `Wrote ${primary.length} ratings and ${r.headToHead.length} head-to-head comparisons to ${o.out}\n`,
+  );
 }
 
 async function runEstimate(o: EstimateOptions): Promise<void> {
