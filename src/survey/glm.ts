@@ -142,12 +142,12 @@ export function svyGlm(design: SurveyDesign, formula: string, family: GlmFamily)
   if (rows.length === 0)
     throw new InputError(`--formula ${formula}: no respondents with every model variable`);
   const p = mm.X.length;
-  const fit = (w: Float64Array, start?: Float64Array) => irls(mm, rows, w, family, start);
-  const main = fit(design.weights);
+  const refit = (w: Float64Array, start?: Float64Array) => irls(mm, rows, w, family, start);
+  const main = refit(design.weights);
   const { beta, Ainv, U } = main;
   const vcov = estimatorCovariance(
     design,
-    (wr) => fit(wr, beta).beta,
+    (wr) => refit(wr, beta).beta,
     beta,
     () =>
       Array.from({ length: p }, (_, a) => {
