@@ -119,3 +119,6 @@ for (const [u, m] of [
   prev = { cells, build: b.median };
 }
 console.log(`\nrss at end: ${mb(process.memoryUsage().rss)}`);
+
+const { surveyBench } = await import("./survey.ts");
+await surveyBench();

@@ -1,6 +1,6 @@
 import { basename, extname } from "node:path";
 import type { Column, SurveyFrame } from "../survey/frame.ts";
-import { isMissing, parseNumber, readTable, type Table } from "./table.ts";
+import { isMissing, parseCsv, parseNumber, readText, type Table } from "./table.ts";
 
 /**
  * Reads respondent-level data: CSV (a column is numeric when every present cell is a number,
@@ -12,7 +12,9 @@ export async function readSurveyFrame(path: string): Promise<SurveyFrame> {
     const { readSav } = await import("./sav.ts");
     return readSav(path);
   }
-  return frameFromTable(await readTable(path));
+  const text = await readText(path);
+  // Large files: skip per-record line tracking (rows are numbered by position).
+  return frameFromTable(parseCsv(text, basename(path), { lineNumbers: text.length < 2_000_000 }));
 }
 
 /** A survey frame from a table of strings; see {@link readSurveyFrame}. */

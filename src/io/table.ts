@@ -45,19 +45,33 @@ export async function readText(path: string): Promise<string> {
   }
 }
 
-/** Parses CSV text; see {@link readTable}. */
-export function parseCsv(text: string, file: string): Table {
+/**
+ * Parses CSV text; see {@link readTable}. `lineNumbers: false` skips tracking where each record
+ * starts (rows are then numbered as if each took one line), for large files.
+ */
+export function parseCsv(text: string, file: string, { lineNumbers = true } = {}): Table {
   const firstLine = text.slice(0, text.indexOf("\n") >>> 0);
   const delimiter = !firstLine.includes(",") && firstLine.includes(";") ? ";" : ",";
   let records: { record: string[]; info: { lines: number } }[];
   try {
-    records = parse(text.replace(/^\uFEFF/, ""), {
-      delimiter,
-      info: true,
-      skip_empty_lines: true,
-      relax_column_count: false,
-      trim: true,
-    }) as unknown as { record: string[]; info: { lines: number } }[];
+    const body = text.replace(/^\uFEFF/, "");
+    records = lineNumbers
+      ? (parse(body, {
+          delimiter,
+          info: true,
+          skip_empty_lines: true,
+          relax_column_count: false,
+          trim: true,
+        }) as unknown as { record: string[]; info: { lines: number } }[])
+      : (
+          parse(body, {
+            delimiter,
+            skip_empty_lines: true,
+            relax_column_count: false,
+            ltrim: true,
+            rtrim: true,
+          }) as string[][]
+        ).map((record, k) => ({ record, info: { lines: k + 1 } }));
   } catch (e) {
     const err = e as Error & { lines?: number };
     throw new InputError(
@@ -137,9 +151,17 @@ export function isMissing(s: string): boolean {
   return s === "" || s === "NA" || s === "NaN" || s === "#N/A" || s === "NULL";
 }
 
-/** A cell as a number (NaN when missing), or undefined when it is not a number. */
+/**
+ * A cell as a number (NaN when missing), or undefined when it is not a plain decimal number
+ * (hexadecimal, binary, octal, Infinity and text are not numbers here).
+ */
 export function parseNumber(s: string): number | undefined {
   if (isMissing(s)) return Number.NaN;
-  const v = Number(s);
-  return Number.isFinite(v) && /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s) ? v : undefined;
+  const v = +s;
+  if (!Number.isFinite(v)) return undefined;
+  const c = s.charCodeAt(s.length - 1);
+  // Number() also accepts "0x1F", "0b1", "0o7" and surrounding spaces; a decimal ends in a digit or ".".
+  if (!((c >= 48 && c <= 57) || c === 46)) return undefined;
+  if (s.length > 1 && /^[+-]?0[xXbBoO]/.test(s)) return undefined;
+  return v;
 }

@@ -70,12 +70,22 @@ export function byDomains(design: SurveyDesign, by: string[]): ByDomain[] {
     remap[d] = k;
   });
   for (let i = 0; i < design.n; i++) if (index[i]! >= 0) index[i] = remap[index[i]!]!;
-  return order.map((d, k) => ({
-    labels: combos[d]!.map((c, v) => fs[v]!.levels[c]!),
-    mask: Uint8Array.from(index, (x) => (x === k ? 1 : 0)),
-    index,
-    id: k,
-  }));
+  return order.map((d, k) => {
+    let mask: Uint8Array | null = null;
+    return {
+      labels: combos[d]!.map((c, v) => fs[v]!.levels[c]!),
+      // Built on first use: the one-pass estimators need only `index`.
+      get mask() {
+        if (!mask) {
+          mask = new Uint8Array(index.length);
+          for (let i = 0; i < index.length; i++) if (index[i] === k) mask[i] = 1;
+        }
+        return mask;
+      },
+      index,
+      id: k,
+    };
+  });
 }
 
 /** Estimates per domain (R `svyby`): each domain keeps the full design for its variance. */

@@ -143,9 +143,11 @@ export function buildDesign(frame: SurveyFrame, specIn: DesignSpec): SurveyDesig
       `design: ${fpcNames.length} fpc columns for ${nStages} stage(s); give one per stage`,
     );
   }
-  const keyOf = (name: string): string[] => {
+  /** Dense integer codes of a design variable (missing values are an error). */
+  const codesOf = (name: string): Int32Array => {
     const c = getColumn(frame, name);
-    const out = new Array<string>(n);
+    const out = new Int32Array(n);
+    const map = new Map<number, number>();
     for (let i = 0; i < n; i++) {
       const v = c.kind === "number" ? c.values[i]! : c.codes[i]!;
       if ((c.kind === "number" && Number.isNaN(v)) || (c.kind === "factor" && v < 0)) {
@@ -153,31 +155,32 @@ export function buildDesign(frame: SurveyFrame, specIn: DesignSpec): SurveyDesig
           `${file}row ${i + 2}, variable ${name}: missing value in a design variable`,
         );
       }
-      out[i] = c.kind === "number" ? String(v) : c.levels[v]!;
+      let k = map.get(v);
+      if (k === undefined) {
+        k = map.size;
+        map.set(v, k);
+      }
+      out[i] = k;
     }
     return out;
   };
+  const label = (name: string | undefined, i: number): string => {
+    if (!name) return `row ${i + 2}`;
+    const c = getColumn(frame, name);
+    return c.kind === "number" ? String(c.values[i]) : c.levels[c.codes[i]!]!;
+  };
   const stages: Stage[] = [];
-  let parentCluster: string[] = new Array<string>(n).fill("");
+  let parentCluster: Int32Array = new Int32Array(n);
   const fractions: Float64Array[] = [];
   for (let s = 0; s < nStages; s++) {
-    const stratKey =
-      s < strataNames.length ? keyOf(strataNames[s]!) : new Array<string>(n).fill("1");
-    const clusKey =
-      s < ids.length ? keyOf(ids[s]!) : Array.from({ length: n }, (_, i) => `row${i}`);
-    // Strata of later stages live within the earlier stage's clusters.
-    const fullStrat = stratKey.map((k, i) => `${parentCluster[i]}\u0001${k}`);
-    const nestWithin =
-      s === 0
-        ? spec.nest
-          ? fullStrat
-          : null
-        : fullStrat.map((k, i) => `${parentCluster[i]}\u0001${k}`);
-    const fullClus = clusKey.map((k, i) =>
-      nestWithin ? `${nestWithin[i]}\u0002${k}` : s === 0 ? k : `${parentCluster[i]}\u0002${k}`,
-    );
-    const stratum = dense(fullStrat);
-    const cluster = dense(fullClus);
+    const stratKey = s < strataNames.length ? codesOf(strataNames[s]!) : new Int32Array(n);
+    const clusKey = s < ids.length ? codesOf(ids[s]!) : Int32Array.from({ length: n }, (_, i) => i);
+    // Strata of later stages live within the earlier stage's clusters; clusters within strata
+    // when nested (always after the first stage, as R relabels multistage ids).
+    const fullStrat = combine(parentCluster, stratKey);
+    const fullClus = s === 0 && !spec.nest ? dense(clusKey) : combine(fullStrat.ids, clusKey);
+    const stratum = fullStrat;
+    const cluster = fullClus;
     const nStrata = stratum.count;
     const nClusters = cluster.count;
     const clusterStratum = new Int32Array(nClusters).fill(-1);
@@ -187,7 +190,7 @@ export function buildDesign(frame: SurveyFrame, specIn: DesignSpec): SurveyDesig
       if (clusterStratum[c] === -1) clusterStratum[c] = h;
       else if (clusterStratum[c] !== h) {
         throw new InputError(
-          `design: cluster "${clusKey[i]}" (variable ${ids[s] ?? "rows"}) appears in more than one stratum (row ${i + 2}); use "nest": true if cluster ids are reused across strata`,
+          `design: cluster "${label(ids[s], i)}" (variable ${ids[s] ?? "rows"}) appears in more than one stratum (row ${i + 2}); use "nest": true if cluster ids are reused across strata`,
         );
       }
     }
@@ -247,7 +250,7 @@ export function buildDesign(frame: SurveyFrame, specIn: DesignSpec): SurveyDesig
         (_, i) => nPSU[stratum.ids[i]!]! / popSize[stratum.ids[i]!]!,
       ),
     );
-    parentCluster = fullClus;
+    parentCluster = fullClus.ids;
   }
   const weights = new Float64Array(n);
   if (spec.weights || spec.probs) {
@@ -285,19 +288,46 @@ export function buildDesign(frame: SurveyFrame, specIn: DesignSpec): SurveyDesig
   return spec.replicates ? suppliedReplicateDesign(base, spec.replicates) : base;
 }
 
-/** Dense 0-based ids for string keys, in order of first appearance. */
-function dense(keys: string[]): { ids: Int32Array; count: number } {
-  const map = new Map<string, number>();
-  const ids = new Int32Array(keys.length);
-  keys.forEach((k, i) => {
-    let v = map.get(k);
+/** Dense 0-based ids for non-negative integer keys, in order of first appearance. */
+function dense(keys: ArrayLike<number>): { ids: Int32Array; count: number } {
+  const n = keys.length;
+  const ids = new Int32Array(n);
+  let max = 0;
+  for (let i = 0; i < n; i++) if (keys[i]! > max) max = keys[i]!;
+  let count = 0;
+  if (max < 4 * n + 1024) {
+    // Direct addressing when the key range is small (the usual case): no hashing.
+    const table = new Int32Array(max + 1).fill(-1);
+    for (let i = 0; i < n; i++) {
+      const k = keys[i]!;
+      let v = table[k]!;
+      if (v < 0) {
+        v = count++;
+        table[k] = v;
+      }
+      ids[i] = v;
+    }
+    return { ids, count };
+  }
+  const map = new Map<number, number>();
+  for (let i = 0; i < n; i++) {
+    let v = map.get(keys[i]!);
     if (v === undefined) {
       v = map.size;
-      map.set(k, v);
+      map.set(keys[i]!, v);
     }
     ids[i] = v;
-  });
+  }
   return { ids, count: map.size };
+}
+
+/** Dense ids of the pairs (a_i, b_i), in order of first appearance. */
+function combine(a: Int32Array, b: Int32Array): { ids: Int32Array; count: number } {
+  let maxB = 0;
+  for (let i = 0; i < b.length; i++) if (b[i]! > maxB) maxB = b[i]!;
+  const keys = new Float64Array(a.length);
+  for (let i = 0; i < a.length; i++) keys[i] = a[i]! * (maxB + 1) + b[i]!;
+  return dense(keys);
 }
 
 /**
