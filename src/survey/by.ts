@@ -121,6 +121,7 @@ export function svyMeanByFast(
   domains: ByDomain[],
 ): Estimate[] {
   if (
+    design.replicate ||
     design.calibrations.length ||
     design.multistage ||
     design.lonely === "adjust" ||

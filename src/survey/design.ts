@@ -63,6 +63,8 @@ export interface Stage {
   multiplier: Float64Array;
   /** Per cluster: its stratum. */
   clusterStratum: Int32Array;
+  /** A stratum in words for messages, e.g. "stratum north of region". */
+  describe: (h: number) => string;
 }
 
 /**
@@ -243,6 +245,15 @@ export function buildDesign(frame: SurveyFrame, specIn: DesignSpec): SurveyDesig
       popSize,
       multiplier,
       clusterStratum,
+      describe: (h: number) => {
+        const row = stratum.ids.indexOf(h);
+        const name = strataNames[s];
+        return name
+          ? `stratum ${label(name, row)} of ${name}`
+          : s > 0
+            ? `the stage-${s + 1} units within cluster ${label(ids[s - 1], row)}`
+            : "the sample";
+      },
     });
     fractions.push(
       Float64Array.from(

@@ -63,7 +63,7 @@ function addStage(design: SurveyDesign, s: number, z: Float64Array[], V: Float64
     nLonely++;
     switch (design.lonely) {
       case "fail":
-        throw lonelyError(s);
+        throw lonelyError(design, s, h);
       case "remove":
       case "certainty":
       case "average":
@@ -251,16 +251,16 @@ export function stageScales(
       continue;
     }
     nLonely++;
-    if (design.lonely === "fail") throw lonelyError(s);
+    if (design.lonely === "fail") throw lonelyError(design, s, h);
   }
   const lonelyAverage =
     design.lonely === "average" && nLonely > 0 && nLonely < H ? H / (H - nLonely) : 1;
   return { scale, lonelyAverage };
 }
 
-function lonelyError(s: number): InputError {
+function lonelyError(design: SurveyDesign, s: number, h: number): InputError {
   return new InputError(
-    `design: a stratum has only one PSU at stage ${s + 1}; set "lonely_psu" to "remove", "certainty", "adjust" or "average" in design.json (R's survey.lonely.psu)`,
+    `design: ${design.stages[s]!.describe(h)} has only one PSU at stage ${s + 1}; set "lonely_psu" to "remove", "certainty", "adjust" or "average" in design.json (R's survey.lonely.psu)`,
   );
 }
 
