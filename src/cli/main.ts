@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { InputError } from "../core/errors.ts";
 import { VERSION } from "../core/version.ts";
+import { registerDriversCommand } from "./drivers-command.ts";
 import { registerIndexCommand } from "./index-command.ts";
 import { registerSurveyCommand } from "./survey-command.ts";
 
@@ -18,6 +19,7 @@ export async function main(argv: string[]): Promise<number> {
     .showHelpAfterError("(run with --help for usage)");
   registerIndexCommand(program);
   registerSurveyCommand(program);
+  registerDriversCommand(program);
   try {
     await program.parseAsync(argv);
     return 0;

@@ -11,6 +11,8 @@ import {
   type UncertaintyResult,
 } from "../composite/uncertainty.ts";
 import type { UncertaintySpec } from "../composite/uncertainty-spec.ts";
+import type { DriverMethod, DriverProblem } from "../drivers/analysis.ts";
+import { bootstrapReplicate } from "../drivers/bootstrap.ts";
 
 export interface ParallelOptions {
   /** Worker threads; "auto" uses all cores when the work is large enough to pay for them. */
@@ -89,6 +91,63 @@ export async function runUncertainty(
         return out;
       };
     return { ...(await analyseUncertainty(spec, nominal, input, seed, runner)), threads };
+  } finally {
+    await pool.destroy();
+  }
+}
+
+/**
+ * Bootstrap replicates of a driver analysis, on worker threads when asked or when the work is
+ * large (rows × 2^players × replicates). Each replicate is seeded by (seed, index), so the
+ * results do not depend on the number of threads.
+ */
+export async function runDriverBootstrap(
+  pb: DriverProblem,
+  methods: DriverMethod[],
+  replicates: number,
+  seed: number,
+  opts: ParallelOptions = {},
+): Promise<Float64Array[][]> {
+  const work = replicates * pb.rows.length * 2 ** Math.min(pb.players.length, 20);
+  const requested = opts.threads ?? "auto";
+  const threads =
+    requested === "auto" ? (work > 2e8 ? Math.max(1, availableParallelism()) : 1) : requested;
+  if (threads <= 1) {
+    const out: Float64Array[][] = [];
+    for (let b = 0; b < replicates; b++) {
+      out.push(bootstrapReplicate(pb, methods, seed, b));
+      if (opts.onProgress && (b % 10 === 9 || b === replicates - 1)) {
+        opts.onProgress(b + 1, replicates);
+        await new Promise((r) => setImmediate(r));
+      }
+    }
+    return out;
+  }
+  const pool = new Piscina({
+    filename: new URL("./workers/drivers.worker.ts", import.meta.url).href,
+    execArgv: ["--import", "tsx"],
+    minThreads: threads,
+    maxThreads: threads,
+  });
+  try {
+    const chunk = Math.max(1, Math.ceil(replicates / (threads * 8)));
+    const out: Float64Array[][] = new Array(replicates);
+    let done = 0;
+    const jobs: Promise<void>[] = [];
+    for (let a = 0; a < replicates; a += chunk) {
+      const b = Math.min(replicates, a + chunk);
+      jobs.push(
+        pool.run({ pb, methods, seed, from: a, to: b }).then((res: Float64Array[][]) => {
+          res.forEach((r, k) => {
+            out[a + k] = r;
+          });
+          done += b - a;
+          opts.onProgress?.(done, replicates);
+        }),
+      );
+    }
+    await Promise.all(jobs);
+    return out;
   } finally {
     await pool.destroy();
   }

@@ -7,21 +7,23 @@ import { InputError } from "../core/errors.ts";
  * same pivot undoes it (the reverse sweep).
  */
 export function sweep(A: Float64Array, m: number, k: number, reverse = false): void {
+  // Dempster's symmetric form: a_ij −= a_ik a_kj / d; a_ik, a_kj ← ±a_ik / d; a_kk ← −1/d.
   const d = A[k * m + k]!;
-  const s = reverse ? -1 : 1;
   const rowK = k * m;
-  for (let j = 0; j < m; j++) if (j !== k) A[rowK + j]! /= d;
   for (let i = 0; i < m; i++) {
     if (i === k) continue;
-    const b = A[i * m + k]!;
-    if (b === 0) continue;
+    const f = A[i * m + k]! / d;
+    if (f === 0) continue;
     const rowI = i * m;
-    for (let j = 0; j < m; j++) if (j !== k) A[rowI + j]! -= b * A[rowK + j]!;
-    A[rowI + k] = (s * -b) / d;
+    for (let j = 0; j < m; j++) if (j !== k) A[rowI + j]! -= f * A[rowK + j]!;
   }
-  for (let j = 0; j < m; j++) if (j !== k) A[rowK + j] = s * A[rowK + j]!;
+  const s = reverse ? -1 / d : 1 / d;
+  for (let i = 0; i < m; i++) {
+    if (i === k) continue;
+    A[i * m + k]! *= s;
+    A[rowK + i]! *= s;
+  }
   A[rowK + k] = -1 / d;
-  if (!reverse) A[rowK + k] = -1 / d;
 }
 
 /**
