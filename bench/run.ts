@@ -122,3 +122,6 @@ console.log(`\nrss at end: ${mb(process.memoryUsage().rss)}`);
 
 const { surveyBench } = await import("./survey.ts");
 await surveyBench();
+
+const { driversBench } = await import("./drivers.ts");
+await driversBench();
