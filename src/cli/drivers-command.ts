@@ -19,6 +19,7 @@ import { createRng } from "../stats/rng.ts";
 import { byDomains } from "../survey/by.ts";
 import { buildDesign, DesignSpecSchema } from "../survey/design.ts";
 import type { SurveyFrame } from "../survey/frame.ts";
+import { applyRecode, RecodeSchema } from "../survey/recode.ts";
 
 interface DriversOptions {
   data: string;
@@ -27,6 +28,7 @@ interface DriversOptions {
   groups?: string;
   always?: string;
   weights?: string;
+  recode?: string;
   design?: string;
   family: string;
   methods: string;
@@ -56,6 +58,7 @@ export function registerDriversCommand(program: Command): void {
     )
     .option("--always <list>", "controls kept in every model (their share is reported apart)")
     .option("--weights <var>", "survey weights")
+    .option("--recode <file>", "recode.json: numeric variables derived from labelled ones")
     .option(
       "--design <file>",
       "design.json with replicate weights: intervals from the replicates instead of the bootstrap",
@@ -99,7 +102,17 @@ async function runDrivers(o: DriversOptions): Promise<void> {
       : o.threads === "auto"
         ? ("auto" as const)
         : int("--threads", o.threads, 1);
-  const frame = await readSurveyFrame(o.data);
+  let frame = await readSurveyFrame(o.data);
+  if (o.recode) {
+    const r = applyRecode(frame, await readJsonFile(o.recode, RecodeSchema));
+    frame = r.frame;
+    for (const [v, k] of Object.entries(r.unmapped)) {
+      if (k > 0)
+        process.stderr.write(
+          `softpower: note: recode ${v}: ${k} of ${frame.n} values are missing or not mapped\n`,
+        );
+    }
+  }
   const spec = {
     outcome: o.outcome,
     predictors: list(o.predictors),
@@ -125,7 +138,17 @@ async function runDrivers(o: DriversOptions): Promise<void> {
   for (const dom of domains) {
     const label = dom ? dom.labels[0]! : "";
     const byCells: Cell[] = dom ? [label] : [];
-    const { pb, exclusions } = driverProblem(frame, spec, dom ? dom.mask : null);
+    let prepared: ReturnType<typeof driverProblem>;
+    try {
+      prepared = driverProblem(frame, spec, dom ? dom.mask : null);
+    } catch (e) {
+      if (dom && e instanceof InputError && /complete rows/.test(e.message)) {
+        process.stderr.write(`softpower: note: ${o.by} = ${label}: skipped (${e.message})\n`);
+        continue;
+      }
+      throw e;
+    }
+    const { pb, exclusions } = prepared;
     const result = analyseDrivers(pb, methods, createRng(seed));
     const names = pb.players.map((p) => p.name);
     let reps: Float64Array[][] | null = null;

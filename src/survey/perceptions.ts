@@ -40,7 +40,10 @@ const SegmentSchema = z
  */
 export const RatingsMapSchema = z
   .object({
-    audience: z.string().min(1),
+    /** The variable whose categories are the audiences (e.g. country); omit for one audience. */
+    audience: z.string().min(1).optional(),
+    /** Name of the single audience when `audience` is omitted (e.g. "Tunisia"). */
+    audience_label: z.string().min(1).default("all"),
     measure: z.enum(["share", "mean"]).default("share"),
     dont_know: z.enum(["keep", "drop"]).default("keep"),
     top_box: codeList.optional(),
@@ -189,9 +192,11 @@ export function perceptions(
   map: RatingsMap,
   onlySegments?: string[],
 ): { ratings: RatingRow[]; headToHead: HeadToHeadRow[] } {
-  getColumn(design.frame, map.audience);
+  if (map.audience) getColumn(design.frame, map.audience);
   const its = items(design, map);
-  const audiences = byDomains(design, [map.audience]);
+  const audiences = map.audience
+    ? byDomains(design, [map.audience])
+    : [{ labels: [map.audience_label], mask: new Uint8Array(design.n).fill(1) }];
   const segs = segments(design, map, onlySegments);
   const ratings: RatingRow[] = [];
   const headToHead: HeadToHeadRow[] = [];
