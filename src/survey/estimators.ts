@@ -66,6 +66,26 @@ function weightedVar(rows: Int32Array, y: Float64Array, w: Float64Array): number
 const sumW = (rows: Int32Array, w: Float64Array) => rows.reduce((s, i) => s + w[i]!, 0);
 
 /**
+ * A weighted mean over given rows as a function of the weights, with its linearisation:
+ * ȳ(w) = Σ w y / Σ w and influence z_i = w_i (y_i − ȳ)/Σ w (zero outside the rows). Shared by
+ * the estimators that are means of derived values (proportions, ratings, paired differences).
+ */
+export function weightedMeanOf(design: SurveyDesign, y: Float64Array, rows: Int32Array) {
+  const w = design.weights;
+  const mean = weightedMean(rows, y, w);
+  const sw = sumW(rows, w);
+  return {
+    mean,
+    theta: (wr: Float64Array) => weightedMean(rows, y, wr),
+    influence: () => {
+      const z = new Float64Array(design.n);
+      for (const i of rows) z[i] = (w[i]! * (y[i]! - mean)) / sw;
+      return z;
+    },
+  };
+}
+
+/**
  * Weighted mean (R `svymean`): ȳ = Σ w y / Σ w over the rows used; influence
  * z_i = w_i (y_i − ȳ)/Σ w (or replicate means). Design effect against SRS without replacement:
  * V_srs = s²_w (N̂ − n)/(N̂ n), with s²_w R's `svyvar` and N̂ = Σ w.
@@ -77,21 +97,17 @@ export function svyMean(design: SurveyDesign, variable: string, domain: Domain =
   const rows = usedRows(design, domain, y);
   if (rows.length === 0) emptyDomain(variable);
   const w = design.weights;
-  const mean = weightedMean(rows, y, w);
-  const sw = sumW(rows, w);
+  const m = weightedMeanOf(design, y, rows);
   const v = estimatorCovariance(
     design,
-    (wr) => Float64Array.of(weightedMean(rows, y, wr)),
-    Float64Array.of(mean),
-    () => {
-      const z = new Float64Array(design.n);
-      for (const i of rows) z[i] = (w[i]! * (y[i]! - mean)) / sw;
-      return [z];
-    },
+    (wr) => Float64Array.of(m.theta(wr)),
+    Float64Array.of(m.mean),
+    () => [m.influence()],
   )[0]!;
+  const sw = sumW(rows, w);
   const n = rows.length;
   const vsrs = (weightedVar(rows, y, w) * (sw - n)) / (sw * n);
-  return { variable, level: "", estimate: mean, se: Math.sqrt(v), n, deff: v / vsrs };
+  return { variable, level: "", estimate: m.mean, se: Math.sqrt(v), n, deff: v / vsrs };
 }
 
 /**

@@ -3,7 +3,7 @@ import { InputError } from "../core/errors.ts";
 import { byDomains } from "./by.ts";
 import { propCI, waldCI } from "./ci.ts";
 import { designDf, type SurveyDesign } from "./design.ts";
-import { usedRows } from "./estimators.ts";
+import { usedRows, weightedMeanOf } from "./estimators.ts";
 import { factor, getColumn, numeric } from "./frame.ts";
 import { estimatorCovariance } from "./variance.ts";
 
@@ -87,6 +87,15 @@ export interface HeadToHeadRow {
   significant: boolean;
 }
 
+/** A rating's mean (share or score) in a domain, with what paired comparisons need. */
+interface ItemStat {
+  m: number;
+  z: Float64Array;
+  n: number;
+  se: number;
+  theta: (w: Float64Array) => number;
+}
+
 interface Item {
   target: string;
   attribute: string;
@@ -161,25 +170,6 @@ function segments(
   return out;
 }
 
-function meanAndInfluence(design: SurveyDesign, y: Float64Array, rows: Int32Array) {
-  const w = design.weights;
-  const theta = (wr: Float64Array) => {
-    let a = 0;
-    let b = 0;
-    for (const i of rows) {
-      a += wr[i]! * y[i]!;
-      b += wr[i]!;
-    }
-    return a / b;
-  };
-  const m = theta(w);
-  let sw = 0;
-  for (const i of rows) sw += w[i]!;
-  const z = new Float64Array(design.n);
-  for (const i of rows) z[i] = (w[i]! * (y[i]! - m)) / sw;
-  return { m, z, theta };
-}
-
 /**
  * Perception analysis: for every audience × segment × target × attribute, the weighted top-box
  * share and mean with design-based SE and CI; and for every attribute rated for two targets by
@@ -233,7 +223,8 @@ export function perceptions(
           const y = measure === "share" ? it.share : it.score;
           const rows = usedRows(design, dom, y);
           if (rows.length === 0) continue;
-          const { m, z, theta } = meanAndInfluence(design, y, rows);
+          const { mean: m, theta, influence } = weightedMeanOf(design, y, rows);
+          const z = influence();
           const v = estimatorCovariance(
             design,
             (wr) => Float64Array.of(theta(wr)),

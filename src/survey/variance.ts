@@ -44,56 +44,25 @@ function addStage(design: SurveyDesign, s: number, z: Float64Array[], V: Float64
     const h = st.clusterStratum[c]!;
     for (let j = 0; j < k; j++) means[h * k + j]! += totals[c * k + j]!;
   }
-  let lonelyAdjustMean: Float64Array | null = null;
   for (let h = 0; h < H; h++) for (let j = 0; j < k; j++) means[h * k + j]! /= st.nPSU[h]!;
-  const scale = new Float64Array(H);
-  let nLonely = 0;
-  for (let h = 0; h < H; h++) {
-    const nh = st.nPSU[h]!;
-    const f =
-      st.popSize[h] === Number.POSITIVE_INFINITY ? 1 : (st.popSize[h]! - nh) / st.popSize[h]!;
-    if (f < 1e-7) {
-      scale[h] = 0; // a self-representing stratum: no sampling variance at this stage
-      continue;
-    }
-    if (nh > 1) {
-      scale[h] = (f * nh) / (nh - 1);
-      continue;
-    }
-    nLonely++;
-    switch (design.lonely) {
-      case "fail":
-        throw lonelyError(design, s, h);
-      case "remove":
-      case "certainty":
-      case "average":
-        scale[h] = 0;
-        break;
-      case "adjust": {
-        scale[h] = f;
-        if (!lonelyAdjustMean) {
-          // Centre a lonely PSU on the average PSU total of the stage, not its own stratum.
-          lonelyAdjustMean = new Float64Array(k);
-          for (let c = 0; c < P; c++)
-            for (let j = 0; j < k; j++) lonelyAdjustMean[j]! += totals[c * k + j]!;
-          for (let j = 0; j < k; j++) lonelyAdjustMean[j]! /= P;
-        }
-        for (let j = 0; j < k; j++) means[h * k + j] = lonelyAdjustMean[j]!;
-      }
-    }
+  const { scale, lonelyAverage, adjusted } = stageScales(design, s);
+  if (adjusted.length) {
+    // "adjust": a lonely PSU is centred on the average PSU total of the stage, not its stratum.
+    const grand = new Float64Array(k);
+    for (let c = 0; c < P; c++) for (let j = 0; j < k; j++) grand[j]! += totals[c * k + j]!;
+    for (const h of adjusted) for (let j = 0; j < k; j++) means[h * k + j] = grand[j]! / P;
   }
   const dev = new Float64Array(k);
   const Vs = new Float64Array(k * k);
   for (let c = 0; c < P; c++) {
     const h = st.clusterStratum[c]!;
-    const sc = scale[h]! * st.multiplier[h]!;
+    const sc = scale[h]!;
     if (sc === 0) continue;
     for (let j = 0; j < k; j++) dev[j] = totals[c * k + j]! - means[h * k + j]!;
     for (let a = 0; a < k; a++)
       for (let b = 0; b < k; b++) Vs[a * k + b]! += sc * dev[a]! * dev[b]!;
   }
-  const inflate = design.lonely === "average" && nLonely > 0 && nLonely < H ? H / (H - nLonely) : 1;
-  for (let i = 0; i < k * k; i++) V[i]! += Vs[i]! * inflate;
+  for (let i = 0; i < k * k; i++) V[i]! += Vs[i]! * lonelyAverage;
 }
 
 /** Influence values adjusted for each calibration, in the order they were applied. */
@@ -230,16 +199,19 @@ export function solveSymmetric(A: Float64Array, b: Float64Array, p: number): Flo
 
 /**
  * Per-stratum variance scale of a stage, (1 − n_h/N_h) n_h/(n_h − 1) times the earlier-stage
- * multiplier, with lonely PSUs resolved as in {@link linearisedVariance} (not "adjust"), and the
- * inflation factor of the "average" rule.
+ * multiplier (0 for a self-representing stratum), with lonely PSUs resolved by
+ * `design.lonely`: fail (error), remove/certainty/average (0; average inflates the stage by
+ * strata/strata-with-variance), adjust ((1 − f) and centred on the grand mean: listed in
+ * `adjusted`).
  */
 export function stageScales(
   design: SurveyDesign,
   s: number,
-): { scale: Float64Array; lonelyAverage: number } {
+): { scale: Float64Array; lonelyAverage: number; adjusted: number[] } {
   const st = design.stages[s]!;
   const H = st.nStrata;
   const scale = new Float64Array(H);
+  const adjusted: number[] = [];
   let nLonely = 0;
   for (let h = 0; h < H; h++) {
     const nh = st.nPSU[h]!;
@@ -252,10 +224,15 @@ export function stageScales(
     }
     nLonely++;
     if (design.lonely === "fail") throw lonelyError(design, s, h);
+    if (design.lonely === "adjust") {
+      scale[h] = f * st.multiplier[h]!;
+      adjusted.push(h);
+    }
   }
+  // "average" with every stratum lonely leaves nothing to average: the variance is undefined (R: NaN).
   const lonelyAverage =
-    design.lonely === "average" && nLonely > 0 && nLonely < H ? H / (H - nLonely) : 1;
-  return { scale, lonelyAverage };
+    design.lonely === "average" && nLonely > 0 ? (nLonely < H ? H / (H - nLonely) : Number.NaN) : 1;
+  return { scale, lonelyAverage, adjusted };
 }
 
 function lonelyError(design: SurveyDesign, s: number, h: number): InputError {
