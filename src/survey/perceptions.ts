@@ -195,30 +195,9 @@ export function perceptions(
     for (const seg of segs) {
       const dom = Uint8Array.from(aud.mask, (v, i) => v & seg.mask[i]!);
       const df = designDf(design, dom);
-      const stats = new Map<
-        Item,
-        Record<
-          "share" | "mean",
-          {
-            m: number;
-            z: Float64Array;
-            n: number;
-            se: number;
-            theta: (w: Float64Array) => number;
-          } | null
-        >
-      >();
+      const stats = new Map<Item, Record<"share" | "mean", ItemStat | null>>();
       for (const it of its) {
-        const rec: Record<
-          "share" | "mean",
-          {
-            m: number;
-            z: Float64Array;
-            n: number;
-            se: number;
-            theta: (w: Float64Array) => number;
-          } | null
-        > = { share: null, mean: null };
+        const rec: Record<"share" | "mean", ItemStat | null> = { share: null, mean: null };
         for (const measure of ["share", "mean"] as const) {
           const y = measure === "share" ? it.share : it.score;
           const rows = usedRows(design, dom, y);
