@@ -15,6 +15,7 @@ import { readJsonFile } from "../io/json.ts";
 import { readSurveyFrame } from "../io/survey-data.ts";
 import { type Cell, toCsv, writeFileAtomic } from "../io/write.ts";
 import { qnorm } from "../stats/distributions.ts";
+import { rank as rankAverage } from "../stats/rank.ts";
 import { createRng } from "../stats/rng.ts";
 import { byDomains } from "../survey/by.ts";
 import { buildDesign, DesignSpecSchema } from "../survey/design.ts";
@@ -181,11 +182,8 @@ async function runDrivers(o: DriversOptions): Promise<void> {
     }
     for (const m of methods) {
       const values = result.values[m]!;
-      const order = Array.from(values.keys()).sort((a, b) => values[b]! - values[a]!);
-      const rank = new Float64Array(values.length);
-      order.forEach((j, k) => {
-        rank[j] = k + 1;
-      });
+      // 1 = most important; ties share the average rank, as relaimpo.
+      const rank = rankAverage(Float64Array.from(values, (x) => -x));
       const s = ci?.get(m);
       names.forEach((name, j) => {
         rows.push([

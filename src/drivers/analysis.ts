@@ -93,6 +93,14 @@ export function analyseDrivers(
     result.r2 = v ? v[v.length - 1]! : fullR2(R, m, [...pb.always, ...playerVars.flat()]);
     result.r2Always = pb.always.length ? fullR2(R, m, pb.always) : 0;
   } else {
+    // Constant or collinear predictors make the logistic fits degenerate: refuse them by name.
+    const Cx = weightedCovariance([...pb.cols, pb.y], pb.w, pb.rows);
+    for (let j = 0; j < m; j++) {
+      if (!(Cx[j * (m + 1) + j]! > 0)) {
+        throw new InputError(`predictor ${pb.names[j]} is constant among the rows used`);
+      }
+    }
+    checkCollinearity(cov2cor(Cx, m + 1), m, [...pb.always, ...playerVars.flat()], pb.names);
     if (P > 14)
       throw new InputError(
         `binomial dominance analysis fits 2^${P} models; use at most 14 predictors or groups`,

@@ -54,6 +54,11 @@ export function driverProblem(
       throw new InputError(`--always: "${a}" is also a predictor; a control is not ranked`);
   if (spec.predictors.length === 0)
     throw new InputError("--predictors: give at least one predictor");
+  if (spec.predictors.includes(spec.outcome) || always.includes(spec.outcome)) {
+    throw new InputError(
+      `--outcome ${spec.outcome} is also listed as a predictor or control; it cannot explain itself`,
+    );
+  }
   const names = [...spec.predictors, ...always];
   const cols = names.map((v) => numericColumn(frame, v));
   let y: Float64Array;
@@ -145,9 +150,8 @@ export function driverProblem(
 function numericColumn(frame: SurveyFrame, name: string): Float64Array {
   const c = getColumn(frame, name);
   if (c.kind === "factor") {
-    const lv = c.levels.map(Number);
-    if (lv.some((v, k) => !Number.isFinite(v) || c.levels[k]!.trim() === "")) {
-      const k = lv.findIndex((v) => !Number.isFinite(v));
+    const k = c.levels.findIndex((l) => l.trim() === "" || !Number.isFinite(Number(l)));
+    if (k >= 0) {
       const row = c.codes.indexOf(k);
       throw new InputError(
         `row ${row + 2}, column ${name}: "${c.levels[k]}" is not a number; driver analysis needs numeric columns`,
