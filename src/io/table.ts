@@ -162,6 +162,11 @@ export function parseNumber(s: string): number | undefined {
   const c = s.charCodeAt(s.length - 1);
   // Number() also accepts "0x1F", "0b1", "0o7" and surrounding spaces; a decimal ends in a digit or ".".
   if (!((c >= 48 && c <= 57) || c === 46)) return undefined;
-  if (s.length > 1 && /^[+-]?0[xXbBoO]/.test(s)) return undefined;
+  // Only a leading "0x", "0b" or "0o" (after an optional sign) needs the closer look.
+  const first = s.charCodeAt(0) === 43 || s.charCodeAt(0) === 45 ? 1 : 0;
+  if (s.charCodeAt(first) === 48 && s.length > first + 1) {
+    const c2 = s.charCodeAt(first + 1) | 32;
+    if (c2 === 120 || c2 === 98 || c2 === 111) return undefined;
+  }
   return v;
 }
