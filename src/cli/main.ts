@@ -3,6 +3,7 @@ import { InputError } from "../core/errors.ts";
 import { VERSION } from "../core/version.ts";
 import { registerDriversCommand } from "./drivers-command.ts";
 import { registerIndexCommand } from "./index-command.ts";
+import { registerMediaCommand } from "./media-command.ts";
 import { registerSurveyCommand } from "./survey-command.ts";
 
 /**
@@ -20,6 +21,7 @@ export async function main(argv: string[]): Promise<number> {
   registerIndexCommand(program);
   registerSurveyCommand(program);
   registerDriversCommand(program);
+  registerMediaCommand(program);
   try {
     await program.parseAsync(argv);
     return 0;

@@ -1,0 +1,421 @@
+/**
+ * A VADER-compatible sentence scorer (Hutto & Gilbert 2014, "VADER: A Parsimonious Rule-based
+ * Model for Sentiment Analysis of Social Media Text", ICWSM), following the rules of the current
+ * reference implementation (vaderSentiment 3.3.2): lexicon valences, booster and dampener words,
+ * negation within three words, "never so"/"without doubt", "least", ALL-CAPS emphasis, the
+ * contrastive "but", punctuation emphasis (! and ?), idioms, and the compound score
+ * x / √(x² + 15). The lexicon is data passed in (see io/lexicon.ts), so this runs in browsers.
+ */
+
+/** Word → mean valence (−4..4). */
+export type Lexicon = ReadonlyMap<string, number>;
+
+/** VADER's four scores. `compound` is rounded to 4 decimals, the others to 3, as the reference. */
+export interface ToneScores {
+  compound: number;
+  pos: number;
+  neu: number;
+  neg: number;
+}
+
+const B_INCR = 0.293;
+const B_DECR = -0.293;
+const C_INCR = 0.733;
+const N_SCALAR = -0.74;
+
+const NEGATE = new Set([
+  "aint",
+  "arent",
+  "cannot",
+  "cant",
+  "couldnt",
+  "darent",
+  "didnt",
+  "doesnt",
+  "ain't",
+  "aren't",
+  "can't",
+  "couldn't",
+  "daren't",
+  "didn't",
+  "doesn't",
+  "dont",
+  "hadnt",
+  "hasnt",
+  "havent",
+  "isnt",
+  "mightnt",
+  "mustnt",
+  "neither",
+  "don't",
+  "hadn't",
+  "hasn't",
+  "haven't",
+  "isn't",
+  "mightn't",
+  "mustn't",
+  "neednt",
+  "needn't",
+  "never",
+  "none",
+  "nope",
+  "nor",
+  "not",
+  "nothing",
+  "nowhere",
+  "oughtnt",
+  "shant",
+  "shouldnt",
+  "uhuh",
+  "wasnt",
+  "werent",
+  "oughtn't",
+  "shan't",
+  "shouldn't",
+  "uh-uh",
+  "wasn't",
+  "weren't",
+  "without",
+  "wont",
+  "wouldnt",
+  "won't",
+  "wouldn't",
+  "rarely",
+  "seldom",
+  "despite",
+]);
+
+const INCREASE = [
+  "absolutely",
+  "amazingly",
+  "awfully",
+  "completely",
+  "considerable",
+  "considerably",
+  "decidedly",
+  "deeply",
+  "effing",
+  "enormous",
+  "enormously",
+  "entirely",
+  "especially",
+  "exceptional",
+  "exceptionally",
+  "extreme",
+  "extremely",
+  "fabulously",
+  "flipping",
+  "flippin",
+  "frackin",
+  "fracking",
+  "fricking",
+  "frickin",
+  "frigging",
+  "friggin",
+  "fully",
+  "fuckin",
+  "fucking",
+  "fuggin",
+  "fugging",
+  "greatly",
+  "hella",
+  "highly",
+  "hugely",
+  "incredible",
+  "incredibly",
+  "intensely",
+  "major",
+  "majorly",
+  "more",
+  "most",
+  "particularly",
+  "purely",
+  "quite",
+  "really",
+  "remarkably",
+  "so",
+  "substantially",
+  "thoroughly",
+  "total",
+  "totally",
+  "tremendous",
+  "tremendously",
+  "uber",
+  "unbelievably",
+  "unusually",
+  "utter",
+  "utterly",
+  "very",
+];
+const DECREASE = [
+  "almost",
+  "barely",
+  "hardly",
+  "just enough",
+  "kind of",
+  "kinda",
+  "kindof",
+  "kind-of",
+  "less",
+  "little",
+  "marginal",
+  "marginally",
+  "occasional",
+  "occasionally",
+  "partly",
+  "scarce",
+  "scarcely",
+  "slight",
+  "slightly",
+  "somewhat",
+  "sort of",
+  "sorta",
+  "sortof",
+  "sort-of",
+];
+/** Booster (+0.293) and dampener (−0.293) words and phrases. */
+export const BOOSTERS: ReadonlyMap<string, number> = new Map([
+  ...INCREASE.map((w) => [w, B_INCR] as const),
+  ...DECREASE.map((w) => [w, B_DECR] as const),
+]);
+
+/** Phrases whose valence replaces the word's (the reference's special cases). */
+const SPECIAL_CASES: ReadonlyMap<string, number> = new Map([
+  ["the shit", 3],
+  ["the bomb", 3],
+  ["bad ass", 1.5],
+  ["badass", 1.5],
+  ["bus stop", 0.0],
+  ["yeah right", -2],
+  ["kiss of death", -1.5],
+  ["to die for", 3],
+  ["beating heart", 3.1],
+  ["broken heart", -2.9],
+]);
+
+const PUNCTUATION = new Set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~");
+
+/** Python's str.isupper(): at least one cased character and no lowercase one. */
+function isUpper(s: string): boolean {
+  return s !== s.toLowerCase() && s === s.toUpperCase();
+}
+
+/** Strips leading and trailing ASCII punctuation unless that leaves 2 characters or fewer (emoticons). */
+function stripPunctuation(token: string): string {
+  let a = 0;
+  let b = token.length;
+  while (a < b && PUNCTUATION.has(token[a]!)) a++;
+  while (b > a && PUNCTUATION.has(token[b - 1]!)) b--;
+  const stripped = token.slice(a, b);
+  return [...stripped].length <= 2 ? token : stripped;
+}
+
+/** Whitespace-separated tokens with surrounding punctuation removed (emoticons kept). */
+export function tokenize(text: string): string[] {
+  const t = text.trim();
+  return t === "" ? [] : t.split(/\s+/).map(stripPunctuation);
+}
+
+function isNegated(word: string): boolean {
+  return NEGATE.has(word) || word.includes("n't");
+}
+
+/** x / √(x² + α), clamped to [−1, 1]. */
+export function normalizeScore(score: number, alpha = 15): number {
+  const n = score / Math.sqrt(score * score + alpha);
+  return n < -1 ? -1 : n > 1 ? 1 : n;
+}
+
+/** Round half away from zero on the decimal expansion, as Python's round for these values. */
+function round(x: number, digits: number): number {
+  return Number(x.toFixed(digits));
+}
+
+/**
+ * Per-token valences of a sentence (0 for tokens without sentiment), before the "but" rule, plus
+ * the tokens. Exposed for target-level scoring, which masks names and restricts to a window.
+ */
+export function tokenValences(tokens: readonly string[], lexicon: Lexicon): number[] {
+  const lower = tokens.map((w) => w.toLowerCase());
+  const n = tokens.length;
+  let upperCount = 0;
+  for (const w of tokens) if (isUpper(w)) upperCount++;
+  const capDiff = upperCount > 0 && upperCount < n;
+  const sentiments: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const item = tokens[i]!;
+    const low = lower[i]!;
+    if (BOOSTERS.has(low) || (i < n - 1 && low === "kind" && lower[i + 1] === "of")) {
+      sentiments.push(0);
+      continue;
+    }
+    const base = lexicon.get(low);
+    if (base === undefined) {
+      sentiments.push(0);
+      continue;
+    }
+    let valence = base;
+    if (low === "no" && i !== n - 1 && lexicon.has(lower[i + 1]!)) valence = 0;
+    if (
+      (i > 0 && lower[i - 1] === "no") ||
+      (i > 1 && lower[i - 2] === "no") ||
+      (i > 2 && lower[i - 3] === "no" && (lower[i - 1] === "or" || lower[i - 1] === "nor"))
+    ) {
+      valence = base * N_SCALAR;
+    }
+    if (isUpper(item) && capDiff) valence += valence > 0 ? C_INCR : -C_INCR;
+    for (let start = 0; start < 3; start++) {
+      if (!(i > start) || lexicon.has(lower[i - (start + 1)]!)) continue;
+      let s = scalarIncDec(tokens[i - (start + 1)]!, valence, capDiff);
+      if (start === 1 && s !== 0) s *= 0.95;
+      if (start === 2 && s !== 0) s *= 0.9;
+      valence += s;
+      valence = negationCheck(valence, lower, start, i);
+      if (start === 2) valence = idiomsCheck(valence, lower, i);
+    }
+    valence = leastCheck(valence, lower, i, lexicon);
+    sentiments.push(valence);
+  }
+  return sentiments;
+}
+
+function scalarIncDec(word: string, valence: number, capDiff: boolean): number {
+  const b = BOOSTERS.get(word.toLowerCase());
+  if (b === undefined) return 0;
+  let scalar = valence < 0 ? -b : b;
+  if (isUpper(word) && capDiff) scalar += valence > 0 ? C_INCR : -C_INCR;
+  return scalar;
+}
+
+function negationCheck(valence: number, w: string[], start: number, i: number): number {
+  if (start === 0) {
+    if (isNegated(w[i - 1]!)) return valence * N_SCALAR;
+  } else if (start === 1) {
+    if (w[i - 2] === "never" && (w[i - 1] === "so" || w[i - 1] === "this")) return valence * 1.25;
+    if (w[i - 2] === "without" && w[i - 1] === "doubt") return valence;
+    if (isNegated(w[i - 2]!)) return valence * N_SCALAR;
+  } else {
+    // Python precedence: (never and (so or this)) or (so or this at i − 1).
+    if (
+      (w[i - 3] === "never" && (w[i - 2] === "so" || w[i - 2] === "this")) ||
+      w[i - 1] === "so" ||
+      w[i - 1] === "this"
+    ) {
+      return valence * 1.25;
+    }
+    if (w[i - 3] === "without" && (w[i - 2] === "doubt" || w[i - 1] === "doubt")) return valence;
+    if (isNegated(w[i - 3]!)) return valence * N_SCALAR;
+  }
+  return valence;
+}
+
+function idiomsCheck(valence: number, w: string[], i: number): number {
+  const at = (k: number) => w.at(k)!; // Python's negative indices wrap around
+  const onezero = `${at(i - 1)} ${w[i]}`;
+  const twoonezero = `${at(i - 2)} ${at(i - 1)} ${w[i]}`;
+  const twoone = `${at(i - 2)} ${at(i - 1)}`;
+  const threetwoone = `${at(i - 3)} ${at(i - 2)} ${at(i - 1)}`;
+  const threetwo = `${at(i - 3)} ${at(i - 2)}`;
+  for (const seq of [onezero, twoonezero, twoone, threetwoone, threetwo]) {
+    const v = SPECIAL_CASES.get(seq);
+    if (v !== undefined) {
+      valence = v;
+      break;
+    }
+  }
+  if (w.length - 1 > i) {
+    const v = SPECIAL_CASES.get(`${w[i]} ${w[i + 1]}`);
+    if (v !== undefined) valence = v;
+  }
+  if (w.length - 1 > i + 1) {
+    const v = SPECIAL_CASES.get(`${w[i]} ${w[i + 1]} ${w[i + 2]}`);
+    if (v !== undefined) valence = v;
+  }
+  for (const ngram of [threetwoone, threetwo, twoone]) {
+    const b = BOOSTERS.get(ngram);
+    if (b !== undefined) valence += b;
+  }
+  return valence;
+}
+
+function leastCheck(valence: number, w: string[], i: number, lexicon: Lexicon): number {
+  if (i > 1 && !lexicon.has(w[i - 1]!) && w[i - 1] === "least") {
+    if (w[i - 2] !== "at" && w[i - 2] !== "very") return valence * N_SCALAR;
+  } else if (i > 0 && !lexicon.has(w[i - 1]!) && w[i - 1] === "least") {
+    return valence * N_SCALAR;
+  }
+  return valence;
+}
+
+/**
+ * The contrastive "but": valences before the first "but" are halved and those after it
+ * multiplied by 1.5. Reproduces the reference exactly, including that it locates each value by
+ * its first equal occurrence in the list.
+ */
+export function butCheck(lowerTokens: readonly string[], sentiments: number[]): number[] {
+  const bi = lowerTokens.indexOf("but");
+  if (bi < 0) return sentiments;
+  const s = sentiments.slice();
+  for (let k = 0; k < s.length; k++) {
+    const v = s[k]!;
+    const si = s.indexOf(v);
+    if (si < bi) s[si] = v * 0.5;
+    else if (si > bi) s[si] = v * 1.5;
+  }
+  return s;
+}
+
+/** Emphasis from up to four "!" (0.292 each) and two or more "?" (0.18 each, 0.96 for 4+). */
+export function punctuationEmphasis(text: string): number {
+  let ep = 0;
+  let qm = 0;
+  for (const c of text) {
+    if (c === "!") ep++;
+    else if (c === "?") qm++;
+  }
+  const epAmp = Math.min(ep, 4) * 0.292;
+  const qmAmp = qm > 1 ? (qm <= 3 ? qm * 0.18 : 0.96) : 0;
+  return epAmp + qmAmp;
+}
+
+/** VADER's scores from token valences (after the "but" rule) and the raw text (for punctuation). */
+export function scoreValences(sentiments: readonly number[], text: string): ToneScores {
+  if (sentiments.length === 0) return { compound: 0, pos: 0, neu: 0, neg: 0 };
+  let sum = 0;
+  for (const s of sentiments) sum += s;
+  const punct = punctuationEmphasis(text);
+  if (sum > 0) sum += punct;
+  else if (sum < 0) sum -= punct;
+  const compound = normalizeScore(sum);
+  let posSum = 0;
+  let negSum = 0;
+  let neu = 0;
+  for (const s of sentiments) {
+    if (s > 0) posSum += s + 1;
+    if (s < 0) negSum += s - 1;
+    if (s === 0) neu += 1;
+  }
+  if (posSum > Math.abs(negSum)) posSum += punct;
+  else if (posSum < Math.abs(negSum)) negSum -= punct;
+  const total = posSum + Math.abs(negSum) + neu;
+  return {
+    compound: round(compound, 4),
+    pos: round(Math.abs(posSum / total), 3),
+    neu: round(Math.abs(neu / total), 3),
+    neg: round(Math.abs(negSum / total), 3),
+  };
+}
+
+/**
+ * VADER's polarity scores of a sentence.
+ *
+ * @example scoreTone("VADER is VERY SMART, handsome, and FUNNY!!!", lexicon).compound // 0.9342 (reference README)
+ */
+export function scoreTone(text: string, lexicon: Lexicon): ToneScores {
+  const tokens = tokenize(text);
+  const sentiments = butCheck(
+    tokens.map((t) => t.toLowerCase()),
+    tokenValences(tokens, lexicon),
+  );
+  return scoreValences(sentiments, text.trim());
+}
