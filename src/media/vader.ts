@@ -223,7 +223,7 @@ function isNegated(word: string): boolean {
 /** x / √(x² + α), clamped to [−1, 1]. */
 export function normalizeScore(score: number, alpha = 15): number {
   const n = score / Math.sqrt(score * score + alpha);
-  return n < -1 ? -1 : n > 1 ? 1 : n;
+  return Math.max(-1, Math.min(1, n));
 }
 
 /** Round half away from zero on the decimal expansion, as Python's round for these values. */
