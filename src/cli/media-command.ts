@@ -1,11 +1,16 @@
 import { readFile } from "node:fs/promises";
 import { extname } from "node:path";
 import type { Command } from "commander";
+import modelJson from "../../data/media/target-tone-model.json" with { type: "json" };
 import { InputError } from "../core/errors.ts";
 import { vaderLexicon } from "../io/lexicon.ts";
+import { parseNewsMtsc } from "../io/newsmtsc.ts";
 import { parseCsv } from "../io/table.ts";
 import { type Cell, toCsv, writeFileAtomic } from "../io/write.ts";
+import { predictTargetTone, type TargetToneModel, targetFeatures } from "../media/target-tone.ts";
 import { scoreTone } from "../media/vader.ts";
+
+const targetToneModel = modelJson as TargetToneModel;
 
 /** `softpower media ...`: news tone. */
 export function registerMediaCommand(program: Command): void {
@@ -16,6 +21,67 @@ export function registerMediaCommand(program: Command): void {
     .requiredOption("--input <file>", "text (one sentence a line) or CSV with id,text")
     .requiredOption("--out <file>", "output CSV: id,compound,pos,neu,neg")
     .action(async (o: { input: string; out: string }) => runTone(o));
+  media
+    .command("target-tone")
+    .description("Tone toward each target of a sentence (NewsMTSC JSONL input)")
+    .requiredOption(
+      "--input <file>",
+      "JSONL with sentence_normalized and targets[{from, to, mention}]",
+    )
+    .requiredOption("--out <file>", "output CSV: line,target_index,from,to,mention,score,label")
+    .option("--skip-bad", "skip malformed lines (counted) instead of failing")
+    .action(async (o: { input: string; out: string; skipBad?: boolean }) => runTargetTone(o));
+}
+
+async function runTargetTone(o: { input: string; out: string; skipBad?: boolean }): Promise<void> {
+  const text = await readUtf8(o.input);
+  const { lines, bad } = parseNewsMtsc(text);
+  if (bad.length) {
+    const list = bad
+      .slice(0, 5)
+      .map((b) => `line ${b.line}: ${b.reason}`)
+      .join("; ");
+    if (!o.skipBad)
+      throw new InputError(
+        `${o.input}: ${bad.length} malformed line(s): ${list} (use --skip-bad to skip them)`,
+      );
+    process.stderr.write(
+      `softpower: note: ${o.input}: skipped ${bad.length} malformed line(s): ${list}\n`,
+    );
+  }
+  const lexicon = vaderLexicon();
+  const rows: Cell[][] = [];
+  for (const l of lines) {
+    const spans = l.targets.map((t) => ({ from: t.from, to: t.to }));
+    const feats = targetFeatures(l.sentence, spans, lexicon, [
+      ...spans,
+      ...l.targets.flatMap((t) => t.further),
+    ]);
+    l.targets.forEach((t, k) => {
+      const p = predictTargetTone(targetToneModel, feats[k]!);
+      rows.push([l.line, k, t.from, t.to, t.mention, p.score, p.label]);
+    });
+  }
+  await writeFileAtomic(
+    o.out,
+    toCsv(["line", "target_index", "from", "to", "mention", "score", "label"], rows),
+  );
+}
+
+async function readUtf8(path: string): Promise<string> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (e) {
+    throw new InputError(
+      `${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`,
+    );
+  }
+  if (text.includes("\uFFFD")) {
+    const line = text.slice(0, text.indexOf("\uFFFD")).split("\n").length;
+    throw new InputError(`${path} line ${line}: invalid UTF-8`);
+  }
+  return text;
 }
 
 async function runTone(o: { input: string; out: string }): Promise<void> {
