@@ -1,0 +1,29 @@
+import { DuckDBInstance } from "@duckdb/node-api";
+
+/** SQL string literal (single quotes doubled). */
+export const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
+
+/** A quoted SQL identifier. */
+export const sqlIdent = (s: string) => `"${s.replaceAll('"', '""')}"`;
+
+/** Runs statements on an in-memory DuckDB and returns the rows of the last one as JSON objects. */
+export async function duckQuery(statements: string[]): Promise<Record<string, unknown>[]> {
+  const instance = await DuckDBInstance.create(":memory:");
+  const conn = await instance.connect();
+  try {
+    let rows: Record<string, unknown>[] = [];
+    for (const sql of statements)
+      rows = (await conn.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[];
+    return rows;
+  } finally {
+    conn.closeSync();
+    instance.closeSync();
+  }
+}
+
+/** A table-valued SQL expression reading a mentions file (CSV or Parquet). */
+export function mentionsSource(path: string): string {
+  return /\.parquet$/i.test(path)
+    ? `read_parquet(${sqlString(path)})`
+    : `read_csv(${sqlString(path)}, header = true, types = {'tone': 'DOUBLE', 'sentence_index': 'INTEGER', 'date': 'VARCHAR', 'frames': 'VARCHAR', 'article_id': 'VARCHAR'})`;
+}
