@@ -1,0 +1,114 @@
+/**
+ * Mentions of countries and technology companies in English news sentences, each mapped to a
+ * target ISO3 code (issue "News tone toward countries and their tech companies"). Pure: the
+ * gazetteer is compiled from JSON imports (or passed in), so this runs in browsers.
+ *
+ * The scanner walks the sentence once, token by token (see gazetteer/tokens.ts). Only a word whose
+ * first character starts some surface form is looked up; from there the token trie gives the
+ * longest surface form at that position (whitespace between tokens is free, so "U.S." and
+ * "United  States" match). Matches are taken greedily from left to right, so they never overlap
+ * and come sorted by start. Stop phrases ("China Daily", "Bank of America") win the same way and
+ * are dropped; guards (gazetteer/guards.ts) drop the ambiguous readings. The rules are documented
+ * in src/media/gazetteer/README.md.
+ */
+import { buildGazetteer } from "./gazetteer/build.ts";
+import { passesGuard } from "./gazetteer/guards.ts";
+import { CHAR_CLASS, punctToken, SPACE, WORD } from "./gazetteer/tokens.ts";
+import type { Gazetteer, GazetteerEntry, TrieNode } from "./gazetteer/types.ts";
+
+export { buildGazetteer, companyRoot } from "./gazetteer/build.ts";
+export type { Gazetteer, GazetteerEntry, GazetteerExtra, Guard, Via } from "./gazetteer/types.ts";
+
+export interface Mention {
+  start: number;
+  end: number;
+  text: string;
+  target: string;
+  via: "name" | "demonym" | "capital" | "leader" | "company";
+  entity: string;
+}
+
+let defaultGazetteer: Gazetteer | null = null;
+
+/** The gazetteer of the bundled data, built on first use. */
+export function getDefaultGazetteer(): Gazetteer {
+  defaultGazetteer ??= buildGazetteer();
+  return defaultGazetteer;
+}
+
+/** Longest surface form starting with the word s[i, j); returns [entry, end] or null. */
+function longest(
+  s: string,
+  i: number,
+  j: number,
+  root: ReadonlyMap<string, TrieNode>,
+): [GazetteerEntry, number] | null {
+  let node = root.get(s.slice(i, j));
+  if (!node) return null;
+  let best: GazetteerEntry | null = node.entry;
+  let bestEnd = j;
+  const n = s.length;
+  let pos = j;
+  while (node.next) {
+    while (pos < n && CHAR_CLASS[s.charCodeAt(pos)] === SPACE) pos++;
+    if (pos >= n) break;
+    const c = s.charCodeAt(pos);
+    let tokEnd = pos + 1;
+    let tok: string;
+    if (CHAR_CLASS[c] === WORD) {
+      while (tokEnd < n && CHAR_CLASS[s.charCodeAt(tokEnd)] === WORD) tokEnd++;
+      tok = s.slice(pos, tokEnd);
+    } else {
+      tok = punctToken(c);
+    }
+    const child: TrieNode | undefined = node.next.get(tok);
+    if (!child) break;
+    node = child;
+    pos = tokEnd;
+    if (node.entry) {
+      best = node.entry;
+      bestEnd = pos;
+    }
+  }
+  return best ? [best, bestEnd] : null;
+}
+
+/** Country and company mentions in a sentence: non-overlapping, longest first, sorted by start. */
+export function findMentions(sentence: string, gazetteer?: Gazetteer): Mention[] {
+  const g = gazetteer ?? getDefaultGazetteer();
+  const { root, starts } = g;
+  const s = sentence;
+  const n = s.length;
+  const out: Mention[] = [];
+  let i = 0;
+  while (i < n) {
+    const c = s.charCodeAt(i);
+    const k = CHAR_CLASS[c];
+    if (k === WORD) {
+      let j = i + 1;
+      while (j < n && CHAR_CLASS[s.charCodeAt(j)] === WORD) j++;
+      if (starts[c] === 1) {
+        const m = longest(s, i, j, root);
+        if (m) {
+          const [e, end] = m;
+          if (e.target !== null && (!e.guard || passesGuard(s, i, end, e.guard))) {
+            out.push({
+              start: i,
+              end,
+              text: s.slice(i, end),
+              target: e.target,
+              via: e.via,
+              entity: e.entity,
+            });
+          }
+          i = end;
+          continue;
+        }
+      }
+      i = j;
+    } else {
+      i++;
+    }
+  }
+  return out;
+}
