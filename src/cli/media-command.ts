@@ -9,6 +9,7 @@ import { parseCsv } from "../io/table.ts";
 import { type Cell, toCsv, writeFileAtomic } from "../io/write.ts";
 import { predictTargetTone, type TargetToneModel, targetFeatures } from "../media/target-tone.ts";
 import { scoreTone } from "../media/vader.ts";
+import { runBias, runScore, runSummarise, type ScoreOptions } from "./media-corpus.ts";
 
 const targetToneModel = modelJson as TargetToneModel;
 
@@ -31,6 +32,47 @@ export function registerMediaCommand(program: Command): void {
     .requiredOption("--out <file>", "output CSV: line,target_index,from,to,mention,score,label")
     .option("--skip-bad", "skip malformed lines (counted) instead of failing")
     .action(async (o: { input: string; out: string; skipBad?: boolean }) => runTargetTone(o));
+  media
+    .command("score")
+    .description(
+      "Score a news corpus: one row per article × sentence × mentioned country or company",
+    )
+    .requiredOption("--corpus <path>", "CSV, JSONL or a folder of them")
+    .option(
+      "--fields <file>",
+      "map.json: columns of id, date, outlet, outlet_country, title, text; constants; file-name pattern",
+    )
+    .requiredOption("--out <file>", "mentions output (.csv or .parquet)")
+    .option("--threads <n>", "worker threads (default: all cores)")
+    .option("--skip-bad", "skip malformed records (counted) instead of failing")
+    .action(async (o: ScoreOptions) => runScore(o));
+  media
+    .command("summarise")
+    .description(
+      "Mentions, mean tone and shares by outlet, country, target, frame and period, article-bootstrap CIs",
+    )
+    .requiredOption("--mentions <file>", "mentions file from media score (.csv or .parquet)")
+    .requiredOption(
+      "--by <keys>",
+      "outlet,outlet_country,target,via,entity,frame,day|week|month|year",
+    )
+    .option("--bootstrap <n>", "article bootstrap replicates", "1000")
+    .option("--seed <n>", "bootstrap seed", "1")
+    .option("--out <file>", "output CSV (default: standard output)")
+    .action(async (o) => runSummarise(o));
+  media
+    .command("bias")
+    .description(
+      "Tone toward a target minus tone toward a comparison set, frame and period fixed effects, article-clustered SEs",
+    )
+    .requiredOption("--mentions <file>", "mentions file from media score")
+    .requiredOption("--group <key=value>", "outlet group, e.g. outlet_country=USA")
+    .requiredOption("--target <ISO3>", "target, e.g. CHN")
+    .requiredOption("--compare <list>", "comparison targets, e.g. JPN,DEU,GBR,FRA,KOR,IND")
+    .option("--period <unit>", "period fixed effects: day|week|month|year", "month")
+    .option("--level <p>", "interval level", "0.95")
+    .option("--out <file>", "output CSV (default: standard output)")
+    .action(async (o) => runBias(o));
 }
 
 async function runTargetTone(o: { input: string; out: string; skipBad?: boolean }): Promise<void> {

@@ -129,16 +129,27 @@ function toArticle(
   return { id: get("id") || source, date, outlet, outlet_country: country, title, text, source };
 }
 
-/** An ISO date (YYYY-MM-DD, UTC) from common date and date-time formats; "" when absent, null when unparseable. */
-export function normaliseDate(s: string): string | null {
+const MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+
+/**
+ * An ISO date (YYYY-MM-DD) from the formats news scrapes use: ISO dates and date-times anywhere
+ * in the text ("Updated: 2022-03-07 17:49"), "23-Mar-2022", "Apr 06, 2022 05:10 PM",
+ * "20 February 2019". "" when absent, null when unparseable. Dates with a time zone are taken in
+ * UTC; others as written.
+ */
+export function normaliseDate(input: string): string | null {
+  const s = input.replace(/^(updated|published|posted|date)\s*:\s*/i, "").trim();
   if (!s) return "";
-  const iso = /^(\d{4})-(\d{2})-(\d{2})/.exec(s);
+  const iso = /(\d{4})-(\d{2})-(\d{2})/.exec(s);
   if (iso) return `${iso[1]}-${iso[2]}-${iso[3]}`;
+  const pad = (v: number) => String(v).padStart(2, "0");
+  const dmy = /(\d{1,2})[- ]([A-Za-z]{3})[a-z]*[- ](\d{4})/.exec(s);
+  if (dmy && MONTHS.includes(dmy[2]!.toLowerCase())) {
+    return `${dmy[3]}-${pad(MONTHS.indexOf(dmy[2]!.toLowerCase()) + 1)}-${pad(Number(dmy[1]))}`;
+  }
   const t = Date.parse(s);
   if (Number.isNaN(t)) return null;
-  // A date without a time zone is parsed as local midnight: take the local calendar day.
   const d = new Date(t);
-  const pad = (v: number) => String(v).padStart(2, "0");
   return /[zZ]|[+-]\d{2}:?\d{2}$/.test(s)
     ? d.toISOString().slice(0, 10)
     : `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;

@@ -28,6 +28,11 @@ export const FieldMapSchema = z
     filename: z.string().optional(),
     /** Outlet → ISO3 country of the outlet. */
     outlet_country: z.record(z.string(), z.string().regex(/^[A-Z]{3}$/)).default({}),
+    /**
+     * Fields that identify an article: repeats (e.g. the same headline in several scrapes) are
+     * skipped and counted. Keeps one key per distinct article in memory.
+     */
+    dedupe: z.array(z.enum(["id", "date", "outlet", "title", "text"])).optional(),
   })
   .strict();
 

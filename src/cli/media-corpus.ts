@@ -1,0 +1,288 @@
+import { createWriteStream } from "node:fs";
+import { mkdir, rename, rm } from "node:fs/promises";
+import { availableParallelism } from "node:os";
+import { basename, dirname, join } from "node:path";
+import { SingleBar } from "cli-progress";
+import { Piscina } from "piscina";
+import modelJson from "../../data/media/target-tone-model.json" with { type: "json" };
+import { InputError } from "../core/errors.ts";
+import { type BadRecord, readCorpus } from "../io/corpus.ts";
+import { duckQuery, mentionsSource, sqlIdent, sqlString } from "../io/duck.ts";
+import { readJsonFile } from "../io/json.ts";
+import { vaderLexicon } from "../io/lexicon.ts";
+import { type Cell, toCsv, writeFileAtomic } from "../io/write.ts";
+import { type ArticleCell, summariseTone } from "../media/aggregate.ts";
+import { type BiasMention, estimateBias } from "../media/bias.ts";
+import { type Article, type FieldMap, FieldMapSchema } from "../media/corpus-spec.ts";
+import { MENTION_COLUMNS, type MentionRow, scoreArticle } from "../media/score.ts";
+import type { TargetToneModel } from "../media/target-tone.ts";
+
+export interface ScoreOptions {
+  corpus: string;
+  fields?: string;
+  out: string;
+  threads?: string;
+  skipBad?: boolean;
+}
+
+const csvLine = (row: MentionRow) => toCsv([], [MENTION_COLUMNS.map((c) => row[c])]).slice(1);
+
+/**
+ * `media score`: streams the corpus, scores articles in batches (on worker threads when asked
+ * or when there are 2+ cores), writes mention rows to a temporary CSV as they come (memory stays
+ * flat), then renames it (or converts it to Parquet with DuckDB).
+ */
+export async function runScore(o: ScoreOptions): Promise<void> {
+  const map: FieldMap = o.fields
+    ? await readJsonFile(o.fields, FieldMapSchema)
+    : FieldMapSchema.parse({});
+  const threads = o.threads === undefined ? Math.max(1, availableParallelism()) : Number(o.threads);
+  if (!Number.isInteger(threads) || threads < 1)
+    throw new InputError(`--threads must be a positive integer, got "${o.threads}"`);
+  const parquet = /\.parquet$/i.test(o.out);
+  const tmp = join(dirname(o.out), `.${basename(o.out)}.tmp-${process.pid}.csv`);
+  await mkdir(dirname(o.out), { recursive: true });
+  const out = createWriteStream(tmp);
+  out.write(`${MENTION_COLUMNS.join(",")}\n`);
+  const bad: BadRecord[] = [];
+  let articles = 0;
+  let mentions = 0;
+  const bar = process.stdout.isTTY
+    ? new SingleBar({ format: "articles {value} | mentions {mentions}", hideCursor: true })
+    : null;
+  bar?.start(0, 0, { mentions: 0 });
+  const pool =
+    threads > 1
+      ? new Piscina({
+          filename: new URL("../core/workers/media.worker.ts", import.meta.url).href,
+          execArgv: ["--import", "tsx"],
+          minThreads: threads,
+          maxThreads: threads,
+        })
+      : null;
+  const lexicon = pool ? null : vaderLexicon();
+  const model = modelJson as TargetToneModel;
+  const pending: Promise<MentionRow[]>[] = [];
+  const flush = async (upTo: number) => {
+    while (pending.length > upTo) {
+      const rows = await pending.shift()!;
+      mentions += rows.length;
+      for (const r of rows)
+        if (!out.write(csvLine(r)))
+          await new Promise<void>((res) => out.once("drain", () => res()));
+      bar?.update(articles, { mentions });
+    }
+  };
+  let batch: Article[] = [];
+  const seen = map.dedupe ? new Set<string>() : null;
+  let duplicates = 0;
+  const submit = async () => {
+    if (!batch.length) return;
+    const b = batch;
+    batch = [];
+    pending.push(
+      pool ? pool.run(b) : Promise.resolve(b.flatMap((a) => scoreArticle(a, lexicon!, model))),
+    );
+    await flush(threads * 2); // bounded in-flight work: backpressure on the reader
+  };
+  try {
+    for await (const rec of readCorpus(o.corpus, map)) {
+      if ("bad" in rec) {
+        bad.push(rec);
+        continue;
+      }
+      if (seen) {
+        const key = map.dedupe!.map((k) => rec[k]).join("\u0001");
+        if (seen.has(key)) {
+          duplicates++;
+          continue;
+        }
+        seen.add(key);
+      }
+      articles++;
+      batch.push(rec);
+      if (batch.length >= 200) await submit();
+    }
+    await submit();
+    await flush(0);
+  } finally {
+    await new Promise<void>((res) => out.end(() => res()));
+    bar?.stop();
+    await pool?.destroy();
+  }
+  if (bad.length) {
+    const list = bad
+      .slice(0, 10)
+      .map((b) => `${b.source}: ${b.reason}`)
+      .join("; ");
+    if (!o.skipBad) {
+      await rm(tmp, { force: true });
+      throw new InputError(
+        `${bad.length} bad record(s) in ${o.corpus}: ${list}${bad.length > 10 ? "; ..." : ""} (use --skip-bad to skip them)`,
+      );
+    }
+    process.stderr.write(`softpower: note: skipped ${bad.length} bad record(s): ${list}\n`);
+  }
+  if (parquet) {
+    const tmpParquet = `${tmp}.parquet`;
+    await duckQuery([
+      `COPY (SELECT * FROM ${mentionsSource(tmp)}) TO ${sqlString(tmpParquet)} (FORMAT parquet)`,
+    ]);
+    await rename(tmpParquet, o.out);
+    await rm(tmp, { force: true });
+  } else await rename(tmp, o.out);
+  process.stdout.write(
+    `Scored ${articles} articles: ${mentions} mentions${bad.length ? `, ${bad.length} bad records skipped` : ""}; wrote ${o.out}\n`,
+  );
+}
+
+const PERIODS: Record<string, string> = {
+  day: "strftime(TRY_CAST(date AS DATE), '%Y-%m-%d')",
+  week: "strftime(TRY_CAST(date AS DATE), '%G-W%V')",
+  month: "strftime(TRY_CAST(date AS DATE), '%Y-%m')",
+  year: "strftime(TRY_CAST(date AS DATE), '%Y')",
+};
+const KEYS = [
+  "outlet",
+  "outlet_country",
+  "target",
+  "via",
+  "entity",
+  "frame",
+  ...Object.keys(PERIODS),
+];
+
+/** The mentions as a SQL relation with period columns and one row per frame when asked. */
+function mentionsRelation(file: string, withFrame: boolean): string {
+  const periods = Object.entries(PERIODS)
+    .map(([k, e]) => `${e} AS ${k}`)
+    .join(", ");
+  const base = `SELECT *, ${periods} FROM ${mentionsSource(file)}`;
+  return withFrame
+    ? `SELECT *, unnest(CASE WHEN frames IS NULL OR frames = '' THEN ['none'] ELSE string_split(frames, ';') END) AS frame FROM (${base})`
+    : base;
+}
+
+/** `media summarise`: mentions, mean tone and shares by the given keys, article-bootstrap CIs. */
+export async function runSummarise(o: {
+  mentions: string;
+  by: string;
+  out?: string;
+  bootstrap: string;
+  seed: string;
+}): Promise<void> {
+  const by = o.by
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const k of by)
+    if (!KEYS.includes(k))
+      throw new InputError(`--by: unknown key "${k}" (use ${KEYS.join(", ")})`);
+  const B = Number(o.bootstrap);
+  if (!Number.isInteger(B) || B < 0)
+    throw new InputError(`--bootstrap must be an integer >= 0, got "${o.bootstrap}"`);
+  const keys = by.map(sqlIdent).join(", ");
+  const rows = await duckQuery([
+    `SELECT ${keys}${keys ? "," : ""} article_id, count(*) AS n, sum(tone) AS tone,
+       sum(CASE WHEN label = 'negative' THEN 1 ELSE 0 END) AS neg,
+       sum(CASE WHEN label = 'positive' THEN 1 ELSE 0 END) AS pos
+     FROM (${mentionsRelation(o.mentions, by.includes("frame"))})
+     GROUP BY ALL ORDER BY ${keys ? `${keys}, ` : ""}article_id`,
+  ]);
+  const groups = new Map<string, { key: unknown[]; cells: ArticleCell[] }>();
+  for (const r of rows) {
+    const key = by.map((k) => r[k]);
+    const id = JSON.stringify(key);
+    let g = groups.get(id);
+    if (!g) groups.set(id, (g = { key, cells: [] }));
+    g.cells.push({ n: Number(r.n), tone: Number(r.tone), neg: Number(r.neg), pos: Number(r.pos) });
+  }
+  const cols = [
+    "mentions",
+    "articles",
+    "mean_tone",
+    "mean_tone_lo",
+    "mean_tone_hi",
+    "share_negative",
+    "share_negative_lo",
+    "share_negative_hi",
+    "share_positive",
+    "share_positive_lo",
+    "share_positive_hi",
+  ] as const;
+  const body: Cell[][] = [];
+  for (const g of groups.values()) {
+    const s = summariseTone(g.cells, { replicates: B, seed: Number(o.seed) });
+    body.push([
+      ...(g.key as Cell[]),
+      ...cols.map((c) =>
+        (B === 0 && c.endsWith("_lo")) || (B === 0 && c.endsWith("_hi")) ? Number.NaN : s[c],
+      ),
+    ]);
+  }
+  const csv = toCsv([...by, ...cols], body);
+  if (o.out) await writeFileAtomic(o.out, csv);
+  else process.stdout.write(csv);
+}
+
+/** `media bias`: tone toward a target vs a comparison set in an outlet group, with FE and clustered SEs. */
+export async function runBias(o: {
+  mentions: string;
+  group: string;
+  target: string;
+  compare: string;
+  period: string;
+  out?: string;
+  level: string;
+}): Promise<void> {
+  const m = /^([a-z_]+)=(.+)$/.exec(o.group);
+  if (!m || !["outlet", "outlet_country"].includes(m[1]!))
+    throw new InputError(`--group must be outlet=NAME or outlet_country=ISO3, got "${o.group}"`);
+  if (!PERIODS[o.period])
+    throw new InputError(
+      `--period must be one of ${Object.keys(PERIODS).join(", ")}, got "${o.period}"`,
+    );
+  const compare = o.compare
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (compare.length === 0) throw new InputError("--compare: give at least one comparison target");
+  if (compare.includes(o.target))
+    throw new InputError(`--compare must not include the target ${o.target}`);
+  const rows = await duckQuery([
+    `SELECT tone, target, coalesce(frames, '') AS frames, ${sqlIdent(o.period)} AS period, article_id
+     FROM (${mentionsRelation(o.mentions, false)})
+     WHERE ${sqlIdent(m[1]!)} = ${sqlString(m[2]!)} AND target IN (${[o.target, ...compare].map(sqlString).join(", ")})`,
+  ]);
+  const data: BiasMention[] = rows.map((r) => ({
+    tone: Number(r.tone),
+    isTarget: r.target === o.target,
+    frames: String(r.frames).split(";").filter(Boolean),
+    period: String(r.period ?? ""),
+    article: String(r.article_id),
+  }));
+  const b = estimateBias(data, Number(o.level));
+  const cols = [
+    "group",
+    "target",
+    "compare",
+    "estimate",
+    "se",
+    "ci_low",
+    "ci_high",
+    "n_mentions",
+    "n_articles",
+    "n_target",
+    "n_compare",
+    "raw_difference",
+  ] as const;
+  const record: Record<string, Cell> = {
+    group: o.group,
+    target: o.target,
+    compare: compare.join(";"),
+    ...b,
+  };
+  const csv = toCsv([...cols], [cols.map((c) => record[c])]);
+  if (o.out) await writeFileAtomic(o.out, csv);
+  else process.stdout.write(csv);
+}
