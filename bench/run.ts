@@ -125,3 +125,6 @@ await surveyBench();
 
 const { driversBench } = await import("./drivers.ts");
 await driversBench();
+
+const { mediaBench } = await import("./media.ts");
+await mediaBench();

@@ -10,11 +10,12 @@ import { type BadRecord, readCorpus } from "../io/corpus.ts";
 import { duckQuery, mentionsSource, sqlIdent, sqlString } from "../io/duck.ts";
 import { readJsonFile } from "../io/json.ts";
 import { vaderLexicon } from "../io/lexicon.ts";
+import { mentionsCsv } from "../io/mentions-csv.ts";
 import { type Cell, toCsv, writeFileAtomic } from "../io/write.ts";
 import { type ArticleCell, summariseTone } from "../media/aggregate.ts";
 import { type BiasMention, estimateBias } from "../media/bias.ts";
 import { type Article, type FieldMap, FieldMapSchema } from "../media/corpus-spec.ts";
-import { MENTION_COLUMNS, type MentionRow, scoreArticle } from "../media/score.ts";
+import { MENTION_COLUMNS, scoreArticle } from "../media/score.ts";
 import type { TargetToneModel } from "../media/target-tone.ts";
 
 export interface ScoreOptions {
@@ -24,8 +25,6 @@ export interface ScoreOptions {
   threads?: string;
   skipBad?: boolean;
 }
-
-const csvLine = (row: MentionRow) => toCsv([], [MENTION_COLUMNS.map((c) => row[c])]).slice(1);
 
 /**
  * `media score`: streams the corpus, scores articles in batches (on worker threads when asked
@@ -62,14 +61,12 @@ export async function runScore(o: ScoreOptions): Promise<void> {
       : null;
   const lexicon = pool ? null : vaderLexicon();
   const model = modelJson as TargetToneModel;
-  const pending: Promise<MentionRow[]>[] = [];
+  const pending: Promise<{ csv: string; count: number }>[] = [];
   const flush = async (upTo: number) => {
     while (pending.length > upTo) {
-      const rows = await pending.shift()!;
-      mentions += rows.length;
-      for (const r of rows)
-        if (!out.write(csvLine(r)))
-          await new Promise<void>((res) => out.once("drain", () => res()));
+      const chunk = await pending.shift()!;
+      mentions += chunk.count;
+      if (!out.write(chunk.csv)) await new Promise<void>((res) => out.once("drain", () => res()));
       bar?.update(articles, { mentions });
     }
   };
@@ -81,7 +78,13 @@ export async function runScore(o: ScoreOptions): Promise<void> {
     const b = batch;
     batch = [];
     pending.push(
-      pool ? pool.run(b) : Promise.resolve(b.flatMap((a) => scoreArticle(a, lexicon!, model))),
+      pool
+        ? pool.run(b)
+        : Promise.resolve(
+            ((rows) => ({ csv: mentionsCsv(rows), count: rows.length }))(
+              b.flatMap((a) => scoreArticle(a, lexicon!, model)),
+            ),
+          ),
     );
     await flush(threads * 2); // bounded in-flight work: backpressure on the reader
   };
@@ -101,7 +104,7 @@ export async function runScore(o: ScoreOptions): Promise<void> {
       }
       articles++;
       batch.push(rec);
-      if (batch.length >= 200) await submit();
+      if (batch.length >= 500) await submit();
     }
     await submit();
     await flush(0);

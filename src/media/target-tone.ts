@@ -1,4 +1,4 @@
-import { butCheck, type Lexicon, scoreValences, tokenize, tokenValences } from "./vader.ts";
+import { butCheck, type Lexicon, scoreValences, stripPunctuation, tokenValences } from "./vader.ts";
 
 /** A target's character span in a sentence (end exclusive). */
 export interface Span {
@@ -63,7 +63,7 @@ export function targetFeatures(
   const tokens = spans.map((s) =>
     maskSpans.some((m) => s.start < m.to && s.end > m.from)
       ? "xxtarget"
-      : (tokenize(s.token)[0] ?? s.token),
+      : stripPunctuation(s.token),
   );
   const lower = tokens.map((t) => t.toLowerCase());
   const val = butCheck(lower, tokenValences(tokens, lexicon));

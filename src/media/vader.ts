@@ -195,13 +195,29 @@ const SPECIAL_CASES: ReadonlyMap<string, number> = new Map([
 
 const PUNCTUATION = new Set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~");
 
-/** Python's str.isupper(): at least one cased character and no lowercase one. */
+/** Python's str.isupper(): at least one cased character and no lowercase one (ASCII fast path). */
 function isUpper(s: string): boolean {
-  return s !== s.toLowerCase() && s === s.toUpperCase();
+  let cased = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 97 && c <= 122) return false;
+    if (c >= 65 && c <= 90) cased = true;
+    else if (c > 127) return s !== s.toLowerCase() && s === s.toUpperCase();
+  }
+  return cased;
+}
+
+/** Lower case, without allocating when the token has no upper-case or non-ASCII letters. */
+function lowerCase(s: string): string {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if ((c >= 65 && c <= 90) || c > 127) return s.toLowerCase();
+  }
+  return s;
 }
 
 /** Strips leading and trailing ASCII punctuation unless that leaves 2 characters or fewer (emoticons). */
-function stripPunctuation(token: string): string {
+export function stripPunctuation(token: string): string {
   let a = 0;
   let b = token.length;
   while (a < b && PUNCTUATION.has(token[a]!)) a++;
@@ -236,10 +252,11 @@ function round(x: number, digits: number): number {
  * the tokens. Exposed for target-level scoring, which masks names and restricts to a window.
  */
 export function tokenValences(tokens: readonly string[], lexicon: Lexicon): number[] {
-  const lower = tokens.map((w) => w.toLowerCase());
+  const lower = tokens.map(lowerCase);
   const n = tokens.length;
+  const upper = tokens.map(isUpper);
   let upperCount = 0;
-  for (const w of tokens) if (isUpper(w)) upperCount++;
+  for (const u of upper) if (u) upperCount++;
   const capDiff = upperCount > 0 && upperCount < n;
   const sentiments: number[] = [];
   for (let i = 0; i < n; i++) {
@@ -263,7 +280,7 @@ export function tokenValences(tokens: readonly string[], lexicon: Lexicon): numb
     ) {
       valence = base * N_SCALAR;
     }
-    if (isUpper(item) && capDiff) valence += valence > 0 ? C_INCR : -C_INCR;
+    if (upper[i] && capDiff) valence += valence > 0 ? C_INCR : -C_INCR;
     for (let start = 0; start < 3; start++) {
       if (!(i > start) || lexicon.has(lower[i - (start + 1)]!)) continue;
       let s = scalarIncDec(tokens[i - (start + 1)]!, valence, capDiff);
@@ -309,7 +326,32 @@ function negationCheck(valence: number, w: string[], start: number, i: number): 
   return valence;
 }
 
+/** Every special case and booster n-gram contains one of these words (a cheap pre-check). */
+const IDIOM_WORDS = new Set([
+  "shit",
+  "bomb",
+  "bad",
+  "ass",
+  "badass",
+  "bus",
+  "stop",
+  "yeah",
+  "right",
+  "kiss",
+  "death",
+  "die",
+  "beating",
+  "heart",
+  "broken",
+  "sort",
+  "kind",
+  "enough",
+]);
+
 function idiomsCheck(valence: number, w: string[], i: number): number {
+  let candidate = false;
+  for (let k = i - 3; k <= i + 2 && !candidate; k++) candidate = IDIOM_WORDS.has(w.at(k) ?? "");
+  if (!candidate) return valence;
   const at = (k: number) => w.at(k)!; // Python's negative indices wrap around
   const onezero = `${at(i - 1)} ${w[i]}`;
   const twoonezero = `${at(i - 2)} ${at(i - 1)} ${w[i]}`;

@@ -1,13 +1,16 @@
-/** Worker thread for corpus scoring: scores a batch of articles. */
+/** Worker thread for corpus scoring: scores a batch of articles and returns its CSV lines. */
 import modelJson from "../../../data/media/target-tone-model.json" with { type: "json" };
 import { vaderLexicon } from "../../io/lexicon.ts";
+import { mentionsCsv } from "../../io/mentions-csv.ts";
 import type { Article } from "../../media/corpus-spec.ts";
-import { type MentionRow, scoreArticle } from "../../media/score.ts";
+import { scoreArticle } from "../../media/score.ts";
 import type { TargetToneModel } from "../../media/target-tone.ts";
 
 const lexicon = vaderLexicon();
 const model = modelJson as TargetToneModel;
 
-export default function run(articles: Article[]): MentionRow[] {
-  return articles.flatMap((a) => scoreArticle(a, lexicon, model));
+/** CSV lines (no header) of the mentions in a batch, and how many there are. */
+export default function run(articles: Article[]): { csv: string; count: number } {
+  const rows = articles.flatMap((a) => scoreArticle(a, lexicon, model));
+  return { csv: mentionsCsv(rows), count: rows.length };
 }
