@@ -50,13 +50,16 @@ export async function runScore(o: ScoreOptions): Promise<void> {
     ? new SingleBar({ format: "articles {value} | mentions {mentions}", hideCursor: true })
     : null;
   bar?.start(0, 0, { mentions: 0 });
+  // The main thread reads, parses and writes; with N threads, N − 1 workers score (all N when
+  // SOFTPOWER_MEDIA_WORKERS says so), so the reader does not compete with as many scorers as cores.
+  const workers = Number(process.env.SOFTPOWER_MEDIA_WORKERS ?? threads - 1);
   const pool =
-    threads > 1
+    threads > 1 && workers > 0
       ? new Piscina({
           filename: new URL("../core/workers/media.worker.ts", import.meta.url).href,
           execArgv: ["--import", "tsx"],
-          minThreads: threads,
-          maxThreads: threads,
+          minThreads: workers,
+          maxThreads: workers,
         })
       : null;
   const lexicon = pool ? null : vaderLexicon();
@@ -86,7 +89,7 @@ export async function runScore(o: ScoreOptions): Promise<void> {
             ),
           ),
     );
-    await flush(threads * 2); // bounded in-flight work: backpressure on the reader
+    await flush(Math.max(2, workers * 2)); // bounded in-flight work: backpressure on the reader
   };
   try {
     for await (const rec of readCorpus(o.corpus, map)) {
