@@ -16,10 +16,23 @@ const SHARED = new URL("../../shared/data/media/corpora/", import.meta.url).path
 
 async function sampleArticles(): Promise<Article[]> {
   const out: Article[] = [];
-  const nyt = FieldMapSchema.parse(JSON.parse(readFileSync(new URL("../examples/media/nyt-us-china.fields.json", import.meta.url), "utf8")));
-  for await (const a of readCorpus(`${SHARED}nyt-us-china/nyt_uschina_4790_articles.csv`, nyt)) if (!("bad" in a)) out.push(a);
-  const hl = FieldMapSchema.parse(JSON.parse(readFileSync(new URL("../examples/media/headlines-2022.fields.json", import.meta.url), "utf8")));
-  for await (const a of readCorpus(`${SHARED}news-headlines-2022/bbc`, hl)) if (!("bad" in a)) out.push(a);
+  const nyt = FieldMapSchema.parse(
+    JSON.parse(
+      readFileSync(new URL("../examples/media/nyt-us-china.fields.json", import.meta.url), "utf8"),
+    ),
+  );
+  for await (const a of readCorpus(`${SHARED}nyt-us-china/nyt_uschina_4790_articles.csv`, nyt))
+    if (!("bad" in a)) out.push(a);
+  const hl = FieldMapSchema.parse(
+    JSON.parse(
+      readFileSync(
+        new URL("../examples/media/headlines-2022.fields.json", import.meta.url),
+        "utf8",
+      ),
+    ),
+  );
+  for await (const a of readCorpus(`${SHARED}news-headlines-2022/bbc`, hl))
+    if (!("bad" in a)) out.push(a);
   return out;
 }
 
@@ -46,8 +59,22 @@ export async function mediaBench(): Promise<void> {
   const size = statSync(corpus).size / 1e6;
   const fields = join(tmpdir(), `softpower-media-bench-${process.pid}.json`);
   const { writeFileSync } = await import("node:fs");
-  writeFileSync(fields, JSON.stringify({ fields: { id: "id", date: "date", outlet: "outlet", outlet_country: "outlet_country", title: "title", text: "text" } }));
-  console.log(`\nMedia scoring of a ${size.toFixed(0)} MB JSONL corpus (real NYT and BBC texts, repeated)`);
+  writeFileSync(
+    fields,
+    JSON.stringify({
+      fields: {
+        id: "id",
+        date: "date",
+        outlet: "outlet",
+        outlet_country: "outlet_country",
+        title: "title",
+        text: "text",
+      },
+    }),
+  );
+  console.log(
+    `\nMedia scoring of a ${size.toFixed(0)} MB JSONL corpus (real NYT and BBC texts, repeated)`,
+  );
   const silent = process.stdout.write.bind(process.stdout);
   let single = 0;
   for (const threads of [1, availableParallelism()]) {

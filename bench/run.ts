@@ -128,3 +128,8 @@ await driversBench();
 
 const { mediaBench } = await import("./media.ts");
 await mediaBench();
+
+const { framesBench } = await import("./frames.ts");
+await framesBench();
+const { mentionsBench } = await import("./mentions.ts");
+await mentionsBench();
