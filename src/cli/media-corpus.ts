@@ -138,7 +138,7 @@ export async function runScore(o: ScoreOptions): Promise<void> {
     await rm(tmp, { force: true });
   } else await rename(tmp, o.out);
   process.stdout.write(
-    `Scored ${articles} articles: ${mentions} mentions${bad.length ? `, ${bad.length} bad records skipped` : ""}; wrote ${o.out}\n`,
+    `Scored ${articles} articles: ${mentions} mentions${duplicates ? `, ${duplicates} duplicate articles skipped` : ""}${bad.length ? `, ${bad.length} bad records skipped` : ""}; wrote ${o.out}\n`,
   );
 }
 
@@ -199,8 +199,8 @@ export async function runSummarise(o: {
   for (const r of rows) {
     const key = by.map((k) => r[k]);
     const id = JSON.stringify(key);
-    let g = groups.get(id);
-    if (!g) groups.set(id, (g = { key, cells: [] }));
+    const g = groups.get(id) ?? { key, cells: [] };
+    groups.set(id, g);
     g.cells.push({ n: Number(r.n), tone: Number(r.tone), neg: Number(r.neg), pos: Number(r.pos) });
   }
   const cols = [

@@ -260,7 +260,6 @@ export function tokenValences(tokens: readonly string[], lexicon: Lexicon): numb
   const capDiff = upperCount > 0 && upperCount < n;
   const sentiments: number[] = [];
   for (let i = 0; i < n; i++) {
-    const item = tokens[i]!;
     const low = lower[i]!;
     if (BOOSTERS.has(low) || (i < n - 1 && low === "kind" && lower[i + 1] === "of")) {
       sentiments.push(0);
