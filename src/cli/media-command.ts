@@ -4,8 +4,8 @@ import type { Command } from "commander";
 import modelJson from "../../data/media/target-tone-model.json" with { type: "json" };
 import { InputError } from "../core/errors.ts";
 import { vaderLexicon } from "../io/lexicon.ts";
-import { parseNewsMtsc } from "../io/newsmtsc.ts";
-import { parseCsv } from "../io/table.ts";
+import { lineFeatures, parseNewsMtsc } from "../io/newsmtsc.ts";
+import { parseCsv, readText } from "../io/table.ts";
 import { type Cell, toCsv, writeFileAtomic } from "../io/write.ts";
 import { predictTargetTone, type TargetToneModel, targetFeatures } from "../media/target-tone.ts";
 import { scoreTone } from "../media/vader.ts";
@@ -76,7 +76,7 @@ export function registerMediaCommand(program: Command): void {
 }
 
 async function runTargetTone(o: { input: string; out: string; skipBad?: boolean }): Promise<void> {
-  const text = await readUtf8(o.input);
+  const text = await readText(o.input);
   const { lines, bad } = parseNewsMtsc(text);
   if (bad.length) {
     const list = bad
@@ -94,11 +94,7 @@ async function runTargetTone(o: { input: string; out: string; skipBad?: boolean 
   const lexicon = vaderLexicon();
   const rows: Cell[][] = [];
   for (const l of lines) {
-    const spans = l.targets.map((t) => ({ from: t.from, to: t.to }));
-    const feats = targetFeatures(l.sentence, spans, lexicon, [
-      ...spans,
-      ...l.targets.flatMap((t) => t.further),
-    ]);
+    const feats = lineFeatures(l, lexicon, targetFeatures);
     l.targets.forEach((t, k) => {
       const p = predictTargetTone(targetToneModel, feats[k]!);
       rows.push([l.line, k, t.from, t.to, t.mention, p.score, p.label]);
@@ -108,22 +104,6 @@ async function runTargetTone(o: { input: string; out: string; skipBad?: boolean 
     o.out,
     toCsv(["line", "target_index", "from", "to", "mention", "score", "label"], rows),
   );
-}
-
-async function readUtf8(path: string): Promise<string> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (e) {
-    throw new InputError(
-      `${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`,
-    );
-  }
-  if (text.includes("\uFFFD")) {
-    const line = text.slice(0, text.indexOf("\uFFFD")).split("\n").length;
-    throw new InputError(`${path} line ${line}: invalid UTF-8`);
-  }
-  return text;
 }
 
 async function runTone(o: { input: string; out: string }): Promise<void> {

@@ -77,11 +77,7 @@ export function newsMtscExamples(
   const X: Float64Array[] = [];
   const y: number[] = [];
   for (const l of lines) {
-    const spans = l.targets.map((t) => ({ from: t.from, to: t.to }));
-    const fs = featurize(l.sentence, spans, lexicon, [
-      ...spans,
-      ...l.targets.flatMap((t) => t.further),
-    ]);
+    const fs = lineFeatures(l, lexicon, featurize);
     l.targets.forEach((t, k) => {
       if (t.polarity === undefined) return;
       X.push(fs[k]!);
@@ -89,4 +85,17 @@ export function newsMtscExamples(
     });
   }
   return { X, y };
+}
+
+/**
+ * Features of each target of a line, with every target mention and its further mentions
+ * masked (NewsMTSC's further_mentions are coreferent mentions such as "she").
+ */
+export function lineFeatures(
+  l: NewsMtscLine,
+  lexicon: Lexicon,
+  featurize: (s: string, t: Span[], lex: Lexicon, mask: Span[]) => Float64Array[],
+): Float64Array[] {
+  const spans = l.targets.map((t) => ({ from: t.from, to: t.to }));
+  return featurize(l.sentence, spans, lexicon, [...spans, ...l.targets.flatMap((t) => t.further)]);
 }

@@ -34,15 +34,24 @@ export async function readTable(path: string, sheet?: string): Promise<Table> {
   return parseCsv(text, file);
 }
 
-/** A text file's contents; an InputError naming the path when it cannot be read. */
+/**
+ * A text file's contents; an InputError naming the path when it cannot be read or is not valid
+ * UTF-8 (naming the line of the first bad byte).
+ */
 export async function readText(path: string): Promise<string> {
+  let text: string;
   try {
-    return await readFile(path, "utf8");
+    text = await readFile(path, "utf8");
   } catch (e) {
     throw new InputError(
       `${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`,
     );
   }
+  const bad = text.indexOf("\uFFFD");
+  if (bad >= 0) {
+    throw new InputError(`${path} line ${text.slice(0, bad).split("\n").length}: invalid UTF-8`);
+  }
+  return text;
 }
 
 /**
