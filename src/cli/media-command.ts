@@ -1,4 +1,3 @@
-import { readFile } from "node:fs/promises";
 import { extname } from "node:path";
 import type { Command } from "commander";
 import modelJson from "../../data/media/target-tone-model.json" with { type: "json" };
@@ -107,18 +106,7 @@ async function runTargetTone(o: { input: string; out: string; skipBad?: boolean 
 }
 
 async function runTone(o: { input: string; out: string }): Promise<void> {
-  let text: string;
-  try {
-    text = await readFile(o.input, "utf8");
-  } catch (e) {
-    throw new InputError(
-      `${o.input}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`,
-    );
-  }
-  if (text.includes("\uFFFD")) {
-    const line = text.slice(0, text.indexOf("\uFFFD")).split("\n").length;
-    throw new InputError(`${o.input} line ${line}: invalid UTF-8`);
-  }
+  const text = await readText(o.input);
   const lexicon = vaderLexicon();
   let items: { id: string; text: string }[];
   if (extname(o.input).toLowerCase() === ".csv") {
