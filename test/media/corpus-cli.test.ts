@@ -224,3 +224,24 @@ describe("media summarise and bias", () => {
     expect(bad.status).toBe(2);
   });
 });
+
+describe("media tone", () => {
+  it("scores a text file line by line and a CSV by id, with the reference's rounding", () => {
+    writeFileSync(join(dir, "s.txt"), "The book was good.\nNot bad at all\n");
+    const r = cli("tone", "--input", join(dir, "s.txt"), "--out", join(dir, "t.csv"));
+    expect(r.status, r.stderr).toBe(0);
+    // vaderSentiment README: "The book was good." → compound 0.4404; "Not bad at all" → 0.431
+    expect(readFileSync(join(dir, "t.csv"), "utf8").trim().split("\n")).toEqual([
+      "id,compound,pos,neu,neg",
+      "1,0.4404,0.492,0.508,0",
+      "2,0.431,0.487,0.513,0",
+    ]);
+    writeFileSync(join(dir, "s.csv"), 'id,text\nx7,"Today SUX!"\n');
+    expect(cli("tone", "--input", join(dir, "s.csv"), "--out", join(dir, "t2.csv")).status).toBe(0);
+    expect(readFileSync(join(dir, "t2.csv"), "utf8")).toContain("x7,-0.5461");
+    writeFileSync(join(dir, "bad.txt"), Buffer.from([0x61, 0x0a, 0xff, 0xfe, 0x0a]));
+    const bad = cli("tone", "--input", join(dir, "bad.txt"), "--out", join(dir, "t3.csv"));
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain("line 2: invalid UTF-8");
+  });
+});
