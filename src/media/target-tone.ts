@@ -1,4 +1,11 @@
-import { butCheck, type Lexicon, scoreValences, stripPunctuation, tokenValences } from "./vader.ts";
+import {
+  butCheck,
+  compoundOf,
+  type Lexicon,
+  punctuationEmphasis,
+  stripPunctuation,
+  tokenValences,
+} from "./vader.ts";
 
 /** A target's character span in a sentence (end exclusive). */
 export interface Span {
@@ -60,14 +67,14 @@ export function targetFeatures(
 ): Float64Array[] {
   const spans = tokenSpans(sentence);
   const n = spans.length;
-  const tokens = spans.map((s) =>
-    maskSpans.some((m) => s.start < m.to && s.end > m.from)
-      ? "xxtarget"
-      : stripPunctuation(s.token),
-  );
+  const tokens = spans.map((s) => stripPunctuation(s.token));
+  for (const m of maskSpans) {
+    for (let i = 0; i < n; i++)
+      if (spans[i]!.start < m.to && spans[i]!.end > m.from) tokens[i] = "xxtarget";
+  }
   const lower = tokens.map((t) => t.toLowerCase());
   const val = butCheck(lower, tokenValences(tokens, lexicon));
-  const sentenceCompound = scoreValences(val, sentence).compound;
+  const sentenceCompound = compoundOf(val, punctuationEmphasis(sentence));
   const clauseId = new Int32Array(n);
   let c = 0;
   for (let i = 0; i < n; i++) {
@@ -110,7 +117,7 @@ export function targetFeatures(
         else rn -= v;
       }
     }
-    f.push(lp, ln, rp, rn, scoreValences(clauseVals, "").compound);
+    f.push(lp, ln, rp, rn, compoundOf(clauseVals));
     return Float64Array.from(f);
   });
 }

@@ -422,12 +422,8 @@ export function punctuationEmphasis(text: string): number {
 /** VADER's scores from token valences (after the "but" rule) and the raw text (for punctuation). */
 export function scoreValences(sentiments: readonly number[], text: string): ToneScores {
   if (sentiments.length === 0) return { compound: 0, pos: 0, neu: 0, neg: 0 };
-  let sum = 0;
-  for (const s of sentiments) sum += s;
   const punct = punctuationEmphasis(text);
-  if (sum > 0) sum += punct;
-  else if (sum < 0) sum -= punct;
-  const compound = normalizeScore(sum);
+  const compound = compoundOf(sentiments, punct);
   let posSum = 0;
   let negSum = 0;
   let neu = 0;
@@ -445,6 +441,19 @@ export function scoreValences(sentiments: readonly number[], text: string): Tone
     neu: round(Math.abs(neu / total), 3),
     neg: round(Math.abs(negSum / total), 3),
   };
+}
+
+/**
+ * The compound score, unrounded: the valences' sum, pushed away from 0 by the punctuation
+ * emphasis, normalised by x / √(x² + 15). Used where only the compound is needed.
+ */
+export function compoundOf(sentiments: readonly number[], punct = 0): number {
+  if (sentiments.length === 0) return 0;
+  let sum = 0;
+  for (const s of sentiments) sum += s;
+  if (sum > 0) sum += punct;
+  else if (sum < 0) sum -= punct;
+  return normalizeScore(sum);
 }
 
 /**
