@@ -36,16 +36,10 @@ async function sampleArticles(): Promise<Article[]> {
   return out;
 }
 
-export async function mediaBench(): Promise<void> {
-  if (!existsSync(SHARED)) {
-    console.log(`\n(media figures skipped: ${SHARED} is absent)`);
-    return;
-  }
-  const mb = Number(process.env.SOFTPOWER_BENCH_MEDIA_MB ?? 100);
+/** Writes a JSONL corpus of about `mb` MB by repeating the sample articles with new ids. */
+async function writeCorpus(path: string, mb: number): Promise<void> {
   const sample = await sampleArticles();
-  const corpus = join(tmpdir(), `softpower-media-bench-${process.pid}.jsonl`);
-  const out = join(tmpdir(), `softpower-media-bench-${process.pid}.csv`);
-  const w = createWriteStream(corpus);
+  const w = createWriteStream(path);
   let bytes = 0;
   for (let rep = 0; bytes < mb * 1e6; rep++) {
     for (const a of sample) {
@@ -56,7 +50,20 @@ export async function mediaBench(): Promise<void> {
     }
   }
   await new Promise<void>((r) => w.end(() => r()));
+}
+
+export async function mediaBench(): Promise<void> {
+  if (!existsSync(SHARED)) {
+    console.log(`\n(media figures skipped: ${SHARED} is absent)`);
+    return;
+  }
+  const mb = Number(process.env.SOFTPOWER_BENCH_MEDIA_MB ?? 100);
+  const corpus = join(tmpdir(), `softpower-media-bench-${process.pid}.jsonl`);
+  await writeCorpus(corpus, mb);
+  globalThis.gc?.();
   const size = statSync(corpus).size / 1e6;
+  const out = join(tmpdir(), `softpower-media-bench-${process.pid}.csv`);
+
   const fields = join(tmpdir(), `softpower-media-bench-${process.pid}.json`);
   const { writeFileSync } = await import("node:fs");
   writeFileSync(

@@ -50,9 +50,8 @@ export async function runScore(o: ScoreOptions): Promise<void> {
     ? new SingleBar({ format: "articles {value} | mentions {mentions}", hideCursor: true })
     : null;
   bar?.start(0, 0, { mentions: 0 });
-  // The main thread reads, parses and writes; with N threads, N − 1 workers score (all N when
-  // SOFTPOWER_MEDIA_WORKERS says so), so the reader does not compete with as many scorers as cores.
-  const workers = Number(process.env.SOFTPOWER_MEDIA_WORKERS ?? threads - 1);
+  // The main thread reads, parses and writes (a small share of the work); N threads = N scoring workers.
+  const workers = threads;
   const pool =
     threads > 1 && workers > 0
       ? new Piscina({
@@ -60,6 +59,8 @@ export async function runScore(o: ScoreOptions): Promise<void> {
           execArgv: ["--import", "tsx"],
           minThreads: workers,
           maxThreads: workers,
+          // A small young generation keeps each worker's memory flat on large corpora.
+          resourceLimits: { maxYoungGenerationSizeMb: 16 },
         })
       : null;
   const lexicon = pool ? null : vaderLexicon();
