@@ -4,8 +4,10 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseCsv } from "../../src/io/table.ts";
 
-/** ../shared/data relative to the project root. */
-export const SHARED = resolve(dirname(fileURLToPath(import.meta.url)), "../../../shared/data");
+/** ../shared/data relative to the project root (SOFTPOWER_SHARED_DATA overrides it, e.g. to check the skips). */
+export const SHARED =
+  process.env.SOFTPOWER_SHARED_DATA ??
+  resolve(dirname(fileURLToPath(import.meta.url)), "../../../shared/data");
 
 /** Whether ../shared/data is present; tests that need it skip with a visible message when not. */
 export const hasShared = existsSync(SHARED);
