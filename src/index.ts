@@ -37,6 +37,20 @@ export { type UncertaintySpec, UncertaintySpecSchema } from "./composite/uncerta
 export { effectiveWeights, optimiseWeights, pcaWeights } from "./composite/weights.ts";
 // Errors
 export { InputError } from "./core/errors.ts";
+// Key drivers (relative importance)
+export { analyseDrivers, type DriverProblem, type DriverResult } from "./drivers/analysis.ts";
+export { lmg } from "./drivers/lmg.ts";
+export { relativeWeights } from "./drivers/metrics.ts";
+export { driverProblem } from "./drivers/problem.ts";
+export { completeDominance, conditionalDominance, shapley } from "./drivers/shapley.ts";
+export { allSubsetR2 } from "./drivers/subsets.ts";
+export { summariseTone } from "./media/aggregate.ts";
+export { estimateBias } from "./media/bias.ts";
+export { detectFrames, FRAMES, type Frame, frameMatches } from "./media/frames.ts";
+export { buildGazetteer, findMentions, type Mention } from "./media/mentions.ts";
+export { predictTargetTone, type TargetToneModel, targetFeatures } from "./media/target-tone.ts";
+// Media tone
+export { type Lexicon, scoreTone, type ToneScores } from "./media/vader.ts";
 export { correlation, covariance, pearsonPValue } from "./stats/correlation.ts";
 // Statistics kernels
 export { kurtosis, mean, sd, skewness, variance } from "./stats/moments.ts";
@@ -45,3 +59,27 @@ export { median, quantile } from "./stats/quantile.ts";
 export { rank, rankDescending } from "./stats/rank.ts";
 export { createRng, type Rng } from "./stats/rng.ts";
 export { saltelliSample, sobolEstimate } from "./stats/sobol.ts";
+export { byDomains, svyBy } from "./survey/by.ts";
+export { calibrate, postStratify, rake, trimWeights } from "./survey/calibrate.ts";
+export { propCI, waldCI } from "./survey/ci.ts";
+// Survey estimation (R survey-class)
+export {
+  buildDesign,
+  type DesignSpec,
+  DesignSpecSchema,
+  designDf,
+  type SurveyDesign,
+} from "./survey/design.ts";
+export {
+  type Estimate,
+  svyMean,
+  svyProportions,
+  svyRatio,
+  svyTotal,
+  svyVar,
+} from "./survey/estimators.ts";
+export { frameFromColumns, type SurveyFrame } from "./survey/frame.ts";
+export { svyGlm } from "./survey/glm.ts";
+export { perceptions, RatingsMapSchema } from "./survey/perceptions.ts";
+export { svyQuantile, weightedQuantile } from "./survey/quantile.ts";
+export { asReplicateDesign, suppliedReplicateDesign } from "./survey/replicates.ts";

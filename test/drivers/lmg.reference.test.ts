@@ -64,3 +64,18 @@ describe.skipIf(!hasShared)("swiss LMG vs relaimpo", () => {
     expectClose(sum, r.r2, { rtol: 1e-10, what: "sum of lmg" });
   });
 });
+
+describe.skipIf(!hasShared)("the public lmg() helper", () => {
+  it("gives relaimpo's swiss LMG by predictor name", async () => {
+    const { lmg } = await import("../../src/index.ts");
+    const { readSurveyFrame } = await import("../../src/io/survey-data.ts");
+    const frame = await readSurveyFrame(sharedPath("drivers", "swiss.csv"));
+    const r = lmg(frame, {
+      outcome: "Fertility",
+      predictors: ["Agriculture", "Examination", "Education", "Catholic", "Infant.Mortality"],
+    });
+    // relaimpo reference (../shared/data/drivers/reference/relaimpo_swiss_lmg.csv)
+    expectClose(r.values.Education!, 0.260134678624385, { rtol: 1e-9 });
+    expectClose(r.r2, 0.706735001592726, { rtol: 1e-9 });
+  });
+});
