@@ -2,6 +2,7 @@ import {
   butCheck,
   compoundOf,
   type Lexicon,
+  lowerCase,
   punctuationEmphasis,
   stripPunctuation,
   tokenValences,
@@ -72,31 +73,36 @@ export function targetFeatures(
     for (let i = 0; i < n; i++)
       if (spans[i]!.start < m.to && spans[i]!.end > m.from) tokens[i] = "xxtarget";
   }
-  const lower = tokens.map((t) => t.toLowerCase());
-  const val = butCheck(lower, tokenValences(tokens, lexicon));
+  const lower = tokens.map(lowerCase);
+  const val = butCheck(lower, tokenValences(tokens, lexicon, lower));
   const sentenceCompound = compoundOf(val, punctuationEmphasis(sentence));
   const clauseId = new Int32Array(n);
   let c = 0;
   for (let i = 0; i < n; i++) {
     if (CLAUSE_WORDS.has(lower[i]!)) c++;
     clauseId[i] = c;
-    if (/[,;:]$/.test(spans[i]!.token)) c++;
+    const last = spans[i]!.token.charCodeAt(spans[i]!.token.length - 1);
+    if (last === 44 || last === 59 || last === 58) c++; // , ; :
   }
+  // e^(−d/τ) for every token distance d, once per sentence.
+  const decays = TAUS.map((tau) =>
+    Float64Array.from({ length: n + 1 }, (_, d) => Math.exp(-d / tau)),
+  );
   return targets.map((t) => {
     let a = spans.findIndex((s) => s.end > t.from);
     if (a < 0) a = Math.max(0, n - 1);
     let b = a;
     while (b + 1 < n && spans[b + 1]!.start < t.to) b++;
     const f: number[] = [sentenceCompound];
-    for (const tau of TAUS) {
+    for (const decay of decays) {
       let p = 0;
       let q = 0;
       for (let i = 0; i < n; i++) {
-        const d = i < a ? a - i : i > b ? i - b : 0;
         const v = val[i]!;
-        const w = Math.exp(-d / tau);
+        if (v === 0) continue;
+        const w = decay[i < a ? a - i : i > b ? i - b : 0]!;
         if (v > 0) p += v * w;
-        else if (v < 0) q -= v * w;
+        else q -= v * w;
       }
       f.push(p, q);
     }

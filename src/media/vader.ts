@@ -208,7 +208,7 @@ function isUpper(s: string): boolean {
 }
 
 /** Lower case, without allocating when the token has no upper-case or non-ASCII letters. */
-function lowerCase(s: string): string {
+export function lowerCase(s: string): string {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if ((c >= 65 && c <= 90) || c > 127) return s.toLowerCase();
@@ -251,8 +251,12 @@ function round(x: number, digits: number): number {
  * Per-token valences of a sentence (0 for tokens without sentiment), before the "but" rule, plus
  * the tokens. Exposed for target-level scoring, which masks names and restricts to a window.
  */
-export function tokenValences(tokens: readonly string[], lexicon: Lexicon): number[] {
-  const lower = tokens.map(lowerCase);
+export function tokenValences(
+  tokens: readonly string[],
+  lexicon: Lexicon,
+  lowerTokens?: readonly string[],
+): number[] {
+  const lower = lowerTokens ?? tokens.map(lowerCase);
   const n = tokens.length;
   const upper = tokens.map(isUpper);
   let upperCount = 0;
@@ -303,7 +307,7 @@ function scalarIncDec(word: string, valence: number, capDiff: boolean): number {
   return scalar;
 }
 
-function negationCheck(valence: number, w: string[], start: number, i: number): number {
+function negationCheck(valence: number, w: readonly string[], start: number, i: number): number {
   if (start === 0) {
     if (isNegated(w[i - 1]!)) return valence * N_SCALAR;
   } else if (start === 1) {
@@ -347,7 +351,7 @@ const IDIOM_WORDS = new Set([
   "enough",
 ]);
 
-function idiomsCheck(valence: number, w: string[], i: number): number {
+function idiomsCheck(valence: number, w: readonly string[], i: number): number {
   let candidate = false;
   for (let k = i - 3; k <= i + 2 && !candidate; k++) candidate = IDIOM_WORDS.has(w.at(k) ?? "");
   if (!candidate) return valence;
@@ -379,7 +383,7 @@ function idiomsCheck(valence: number, w: string[], i: number): number {
   return valence;
 }
 
-function leastCheck(valence: number, w: string[], i: number, lexicon: Lexicon): number {
+function leastCheck(valence: number, w: readonly string[], i: number, lexicon: Lexicon): number {
   if (i > 1 && !lexicon.has(w[i - 1]!) && w[i - 1] === "least") {
     if (w[i - 2] !== "at" && w[i - 2] !== "very") return valence * N_SCALAR;
   } else if (i > 0 && !lexicon.has(w[i - 1]!) && w[i - 1] === "least") {
