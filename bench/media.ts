@@ -37,19 +37,22 @@ async function sampleArticles(): Promise<Article[]> {
 }
 
 /** Writes a JSONL corpus of about `mb` MB by repeating the sample articles with new ids. */
-async function writeCorpus(path: string, mb: number): Promise<void> {
+async function writeCorpus(path: string, mb: number): Promise<number> {
   const sample = await sampleArticles();
   const w = createWriteStream(path);
   let bytes = 0;
+  let text = 0;
   for (let rep = 0; bytes < mb * 1e6; rep++) {
     for (const a of sample) {
       const line = `${JSON.stringify({ id: `${rep}-${a.id}`, date: a.date, outlet: a.outlet, outlet_country: a.outlet_country, title: a.title, text: a.text })}\n`;
       bytes += Buffer.byteLength(line);
+      text += Buffer.byteLength(a.title) + Buffer.byteLength(a.text);
       if (!w.write(line)) await new Promise<void>((r) => w.once("drain", () => r()));
       if (bytes >= mb * 1e6) break;
     }
   }
   await new Promise<void>((r) => w.end(() => r()));
+  return text / 1e6;
 }
 
 export async function mediaBench(): Promise<void> {
@@ -59,7 +62,7 @@ export async function mediaBench(): Promise<void> {
   }
   const mb = Number(process.env.SOFTPOWER_BENCH_MEDIA_MB ?? 100);
   const corpus = join(tmpdir(), `softpower-media-bench-${process.pid}.jsonl`);
-  await writeCorpus(corpus, mb);
+  const textMb = await writeCorpus(corpus, mb);
   globalThis.gc?.();
   const size = statSync(corpus).size / 1e6;
   const out = join(tmpdir(), `softpower-media-bench-${process.pid}.csv`);
@@ -80,7 +83,7 @@ export async function mediaBench(): Promise<void> {
     }),
   );
   console.log(
-    `\nMedia scoring of a ${size.toFixed(0)} MB JSONL corpus (real NYT and BBC texts, repeated)`,
+    `\nMedia scoring of a ${size.toFixed(0)} MB JSONL corpus (${textMb.toFixed(0)} MB of title and text; real NYT and BBC texts, repeated)`,
   );
   const silent = process.stdout.write.bind(process.stdout);
   let single = 0;
@@ -99,9 +102,10 @@ export async function mediaBench(): Promise<void> {
     }
     const s = (performance.now() - t) / 1000;
     const rate = size / s;
+    const textRate = textMb / s;
     if (threads === 1) single = rate;
     console.log(
-      `${threads} thread(s): ${s.toFixed(1)} s = ${rate.toFixed(1)} MB/s${threads > 1 ? ` (×${(rate / single).toFixed(2)} of one thread)` : ""}, peak RSS ${(peak / 2 ** 20).toFixed(0)} MiB  [targets: >= 10 MB/s per core, >= 1.5x with 2 threads, < 300 MB]`,
+      `${threads} thread(s): ${s.toFixed(1)} s = ${rate.toFixed(1)} MB/s of JSONL (${textRate.toFixed(1)} MB/s of article text)${threads > 1 ? ` (×${(rate / single).toFixed(2)} of one thread)` : ""}, peak RSS ${(peak / 2 ** 20).toFixed(0)} MiB  [targets: >= 10 MB/s per core, >= 1.5x with 2 threads, < 300 MB]`,
     );
   }
   rmSync(corpus, { force: true });
