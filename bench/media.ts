@@ -37,7 +37,7 @@ async function sampleArticles(): Promise<Article[]> {
 }
 
 /** Writes a JSONL corpus of about `mb` MB by repeating the sample articles with new ids. */
-async function writeCorpus(path: string, mb: number): Promise<number> {
+export async function writeCorpus(path: string, mb: number): Promise<number> {
   const sample = await sampleArticles();
   const w = createWriteStream(path);
   let bytes = 0;

@@ -18,6 +18,9 @@ import { type Article, type FieldMap, FieldMapSchema } from "../media/corpus-spe
 import { MENTION_COLUMNS, scoreArticle } from "../media/score.ts";
 import type { TargetToneModel } from "../media/target-tone.ts";
 
+/** Characters of title and text per batch handed to a scoring worker. */
+const BATCH_CHARS = 1 << 20;
+
 export interface ScoreOptions {
   corpus: string;
   fields?: string;
@@ -59,8 +62,9 @@ export async function runScore(o: ScoreOptions): Promise<void> {
           execArgv: ["--import", "tsx"],
           minThreads: workers,
           maxThreads: workers,
-          // A small young generation keeps each worker's memory flat on large corpora.
-          resourceLimits: { maxYoungGenerationSizeMb: 16 },
+          // Small heaps keep each worker's memory flat on large corpora (batches hold ~1 MB of
+          // text; measured live heap stays far below the cap, which only bounds lazy GC growth).
+          resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 96 },
         })
       : null;
   const lexicon = pool ? null : vaderLexicon();
@@ -75,12 +79,14 @@ export async function runScore(o: ScoreOptions): Promise<void> {
     }
   };
   let batch: Article[] = [];
+  let batchChars = 0;
   const seen = map.dedupe ? new Set<string>() : null;
   let duplicates = 0;
   const submit = async () => {
     if (!batch.length) return;
     const b = batch;
     batch = [];
+    batchChars = 0;
     pending.push(
       pool
         ? pool.run(b)
@@ -90,7 +96,7 @@ export async function runScore(o: ScoreOptions): Promise<void> {
             ),
           ),
     );
-    await flush(Math.max(2, workers * 2)); // bounded in-flight work: backpressure on the reader
+    await flush(workers + 1); // bounded in-flight work: backpressure on the reader
   };
   try {
     for await (const rec of readCorpus(o.corpus, map)) {
@@ -108,7 +114,9 @@ export async function runScore(o: ScoreOptions): Promise<void> {
       }
       articles++;
       batch.push(rec);
-      if (batch.length >= 500) await submit();
+      batchChars += rec.title.length + rec.text.length;
+      // Batches of about 1 MB of text keep each worker's live data, and so memory, small.
+      if (batchChars >= BATCH_CHARS || batch.length >= 2000) await submit();
     }
     await submit();
     await flush(0);
