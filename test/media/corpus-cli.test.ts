@@ -116,6 +116,38 @@ describe("media score", () => {
     }
     expect(t.rows.find((r) => r[col("article_id")] === "a3")![col("outlet_country")]).toBe("GBR");
   });
+  it("gives the same bad-record report and byte-identical rows on 2 worker threads (lines parsed on the workers)", () => {
+    const two = join(dir, "m2.csv");
+    const strict = cli(
+      "score",
+      "--corpus",
+      corpus,
+      "--fields",
+      fields,
+      "--out",
+      two,
+      "--threads",
+      "2",
+    );
+    expect(strict.status).toBe(2);
+    expect(strict.stderr).toContain("corpus.jsonl line 4: not valid JSON");
+    expect(strict.stderr).toContain('corpus.jsonl line 5: unparseable date "someday"');
+    const r = cli(
+      "score",
+      "--corpus",
+      corpus,
+      "--fields",
+      fields,
+      "--out",
+      two,
+      "--threads",
+      "2",
+      "--skip-bad",
+    );
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toContain("skipped 2 bad record(s)");
+    expect(readFileSync(two, "utf8")).toBe(readFileSync(join(dir, "m.csv"), "utf8"));
+  });
   it("writes Parquet with the same rows", async () => {
     const r = cli(
       "score",
