@@ -64,7 +64,7 @@ export async function runScore(o: ScoreOptions): Promise<void> {
           maxThreads: workers,
           // Small heaps keep each worker's memory flat on large corpora (batches hold ~1 MB of
           // text; measured live heap stays far below the cap, which only bounds lazy GC growth).
-          resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 96 },
+          resourceLimits: { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 96 },
         })
       : null;
   const lexicon = pool ? null : vaderLexicon();
@@ -96,7 +96,7 @@ export async function runScore(o: ScoreOptions): Promise<void> {
             ),
           ),
     );
-    await flush(workers + 1); // bounded in-flight work: backpressure on the reader
+    await flush(Math.max(2, workers * 2)); // bounded in-flight work: backpressure on the reader
   };
   try {
     for await (const rec of readCorpus(o.corpus, map)) {
