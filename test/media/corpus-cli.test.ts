@@ -18,6 +18,20 @@ const cli = (...args: string[]) =>
     cwd: ROOT,
     encoding: "utf8",
   });
+/** `media score` of the test corpus into `out` on `threads` threads, with extra options. */
+const score = (out: string, threads: string, ...extra: string[]) =>
+  cli(
+    "score",
+    "--corpus",
+    corpus,
+    "--fields",
+    fields,
+    "--out",
+    out,
+    "--threads",
+    threads,
+    ...extra,
+  );
 
 const articles = [
   {
@@ -58,34 +72,13 @@ writeFileSync(
 
 describe("media score", () => {
   it("reports bad records with their lines and exits 2 without --skip-bad", () => {
-    const r = cli(
-      "score",
-      "--corpus",
-      corpus,
-      "--fields",
-      fields,
-      "--out",
-      join(dir, "m.csv"),
-      "--threads",
-      "1",
-    );
+    const r = score(join(dir, "m.csv"), "1");
     expect(r.status).toBe(2);
     expect(r.stderr).toContain("corpus.jsonl line 4: not valid JSON");
     expect(r.stderr).toContain('corpus.jsonl line 5: unparseable date "someday"');
   });
   it("writes one row per article × sentence × mention with the contract's columns", () => {
-    const r = cli(
-      "score",
-      "--corpus",
-      corpus,
-      "--fields",
-      fields,
-      "--out",
-      join(dir, "m.csv"),
-      "--threads",
-      "1",
-      "--skip-bad",
-    );
+    const r = score(join(dir, "m.csv"), "1", "--skip-bad");
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toContain("skipped 2 bad record(s)");
     const t = parseCsv(readFileSync(join(dir, "m.csv"), "utf8"), "m.csv");
@@ -118,49 +111,17 @@ describe("media score", () => {
   });
   it("gives the same bad-record report and byte-identical rows on 2 worker threads (lines parsed on the workers)", () => {
     const two = join(dir, "m2.csv");
-    const strict = cli(
-      "score",
-      "--corpus",
-      corpus,
-      "--fields",
-      fields,
-      "--out",
-      two,
-      "--threads",
-      "2",
-    );
+    const strict = score(two, "2");
     expect(strict.status).toBe(2);
     expect(strict.stderr).toContain("corpus.jsonl line 4: not valid JSON");
     expect(strict.stderr).toContain('corpus.jsonl line 5: unparseable date "someday"');
-    const r = cli(
-      "score",
-      "--corpus",
-      corpus,
-      "--fields",
-      fields,
-      "--out",
-      two,
-      "--threads",
-      "2",
-      "--skip-bad",
-    );
+    const r = score(two, "2", "--skip-bad");
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toContain("skipped 2 bad record(s)");
     expect(readFileSync(two, "utf8")).toBe(readFileSync(join(dir, "m.csv"), "utf8"));
   });
   it("writes Parquet with the same rows", async () => {
-    const r = cli(
-      "score",
-      "--corpus",
-      corpus,
-      "--fields",
-      fields,
-      "--out",
-      join(dir, "m.parquet"),
-      "--threads",
-      "1",
-      "--skip-bad",
-    );
+    const r = score(join(dir, "m.parquet"), "1", "--skip-bad");
     expect(r.status, r.stderr).toBe(0);
     const rows = await duckQuery([
       `SELECT count(*) AS n FROM read_parquet(${sqlString(join(dir, "m.parquet"))})`,
