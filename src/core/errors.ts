@@ -10,6 +10,11 @@ export class InputError extends Error {
   readonly exitCode = 2;
 }
 
+/** The InputError for a path that cannot be read: "PATH: cannot read (ENOENT)". */
+export function cannotRead(path: string, e: unknown): InputError {
+  return new InputError(`${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+}
+
 /** Where a value came from, for messages: a file, a 1-based row as the user sees it, a column. */
 export interface Source {
   file?: string;

@@ -3,7 +3,7 @@ import { readdir, stat } from "node:fs/promises";
 import { basename, extname, join } from "node:path";
 import { createInterface } from "node:readline";
 import { parse } from "csv-parse";
-import { InputError } from "../core/errors.ts";
+import { cannotRead } from "../core/errors.ts";
 import type { Article, FieldMap } from "../media/corpus-spec.ts";
 
 /** A record the reader could not use, with where it is and why. */
@@ -28,9 +28,7 @@ export async function* readCorpus(
   try {
     files = (await stat(path)).isDirectory() ? await listFiles(path) : [path];
   } catch (e) {
-    throw new InputError(
-      `${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`,
-    );
+    throw cannotRead(path, e);
   }
   for (const file of files) {
     const ext = extname(file).toLowerCase();

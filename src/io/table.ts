@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { basename, extname } from "node:path";
 import { parse } from "csv-parse/sync";
 import ExcelJS from "exceljs";
-import { InputError } from "../core/errors.ts";
+import { cannotRead, InputError } from "../core/errors.ts";
 
 /** A table read from a file: header, rows of strings (empty string = empty cell), and where. */
 export interface Table {
@@ -23,15 +23,16 @@ export async function readTable(path: string, sheet?: string): Promise<Table> {
   const ext = extname(path).toLowerCase();
   const file = basename(path);
   if (ext === ".xlsx") return readXlsx(path, file, sheet);
-  let text: string;
+  return parseCsv(await readUtf8(path), file);
+}
+
+/** A file's text (invalid bytes become U+FFFD); an InputError naming the path when unreadable. */
+async function readUtf8(path: string): Promise<string> {
   try {
-    text = await readFile(path, "utf8");
+    return await readFile(path, "utf8");
   } catch (e) {
-    throw new InputError(
-      `${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`,
-    );
+    throw cannotRead(path, e);
   }
-  return parseCsv(text, file);
 }
 
 /**
@@ -39,14 +40,7 @@ export async function readTable(path: string, sheet?: string): Promise<Table> {
  * UTF-8 (naming the line of the first bad byte).
  */
 export async function readText(path: string): Promise<string> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (e) {
-    throw new InputError(
-      `${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`,
-    );
-  }
+  const text = await readUtf8(path);
   const bad = text.indexOf("\uFFFD");
   if (bad >= 0) {
     throw new InputError(`${path} line ${text.slice(0, bad).split("\n").length}: invalid UTF-8`);
