@@ -3,9 +3,9 @@ import { mkdir, rename, rm } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { SingleBar } from "cli-progress";
-import { Piscina } from "piscina";
 import modelJson from "../../data/media/target-tone-model.json" with { type: "json" };
 import { InputError } from "../core/errors.ts";
+import { workerPool } from "../core/parallel.ts";
 import { type BadRecord, readCorpus } from "../io/corpus.ts";
 import { duckQuery, mentionsSource, sqlIdent, sqlString } from "../io/duck.ts";
 import { readJsonFile } from "../io/json.ts";
@@ -57,15 +57,9 @@ export async function runScore(o: ScoreOptions): Promise<void> {
   const workers = threads;
   const pool =
     threads > 1 && workers > 0
-      ? new Piscina({
-          filename: new URL("../core/workers/media.worker.ts", import.meta.url).href,
-          execArgv: ["--import", "tsx"],
-          minThreads: workers,
-          maxThreads: workers,
-          // Small heaps keep each worker's memory flat on large corpora (batches hold ~1 MB of
-          // text; measured live heap stays far below the cap, which only bounds lazy GC growth).
-          resourceLimits: { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 96 },
-        })
+      ? // Small heaps keep each worker's memory flat on large corpora (batches hold ~1 MB of
+        // text; measured live heap stays far below the cap, which only bounds lazy GC growth).
+        workerPool("media", workers, { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 96 })
       : null;
   const lexicon = pool ? null : vaderLexicon();
   const model = modelJson as TargetToneModel;

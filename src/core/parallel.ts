@@ -1,4 +1,5 @@
 import { availableParallelism } from "node:os";
+import type { ResourceLimits } from "node:worker_threads";
 import { Piscina } from "piscina";
 import type { CoinInput, Pipeline } from "../composite/pipeline.ts";
 import {
@@ -23,6 +24,52 @@ export interface ParallelOptions {
 
 /** Replications × units × indicators above which "auto" uses worker threads. */
 const AUTO_THRESHOLD = 2e8;
+
+/**
+ * A pool of exactly `threads` worker threads running `src/core/workers/<name>.worker.ts`
+ * (TypeScript, loaded through tsx like the CLI itself).
+ */
+export function workerPool(
+  name: string,
+  threads: number,
+  resourceLimits?: ResourceLimits,
+): Piscina {
+  return new Piscina({
+    filename: new URL(`./workers/${name}.worker.ts`, import.meta.url).href,
+    execArgv: ["--import", "tsx"],
+    minThreads: threads,
+    maxThreads: threads,
+    ...(resourceLimits ? { resourceLimits } : {}),
+  });
+}
+
+/**
+ * Runs items [from, to) on the pool in chunks of `chunk`, all at once, handing each chunk's
+ * result to `place` and reporting progress as chunks finish (in any order).
+ */
+async function runChunks<R>(
+  pool: Piscina,
+  from: number,
+  to: number,
+  chunk: number,
+  task: (a: number, b: number) => unknown,
+  place: (result: R, a: number, b: number) => void,
+  onProgress?: (done: number, total: number) => void,
+): Promise<void> {
+  let done = 0;
+  const jobs: Promise<void>[] = [];
+  for (let a = from; a < to; a += chunk) {
+    const b = Math.min(to, a + chunk);
+    jobs.push(
+      pool.run(task(a, b)).then((res: R) => {
+        place(res, a, b);
+        done += b - a;
+        onProgress?.(done, to - from);
+      }),
+    );
+  }
+  await Promise.all(jobs);
+}
 
 /**
  * Runs an uncertainty or sensitivity analysis, on worker threads (piscina) when asked or when the
@@ -63,31 +110,21 @@ export async function runUncertainty(
     return { ...(await analyseUncertainty(spec, nominal, input, seed, runner)), threads: 1 };
   }
 
-  const pool = new Piscina({
-    filename: new URL("./workers/uncertainty.worker.ts", import.meta.url).href,
-    execArgv: ["--import", "tsx"],
-    minThreads: threads,
-    maxThreads: threads,
-  });
+  const pool = workerPool("uncertainty", threads);
   try {
     const runner =
       (_design: Design): RankRunner =>
       async (from, to) => {
         const out = new Float64Array((to - from) * nUnits);
-        const chunk = Math.max(1, Math.ceil((to - from) / (threads * 8)));
-        let done = 0;
-        const jobs: Promise<void>[] = [];
-        for (let a = from; a < to; a += chunk) {
-          const b = Math.min(to, a + chunk);
-          jobs.push(
-            pool.run({ spec, nominal, input, seed, from: a, to: b }).then((ranks: Float64Array) => {
-              out.set(ranks, (a - from) * nUnits);
-              done += b - a;
-              opts.onProgress?.(done, to - from);
-            }),
-          );
-        }
-        await Promise.all(jobs);
+        await runChunks<Float64Array>(
+          pool,
+          from,
+          to,
+          Math.max(1, Math.ceil((to - from) / (threads * 8))),
+          (a, b) => ({ spec, nominal, input, seed, from: a, to: b }),
+          (ranks, a) => out.set(ranks, (a - from) * nUnits),
+          opts.onProgress,
+        );
         return out;
       };
     return { ...(await analyseUncertainty(spec, nominal, input, seed, runner)), threads };
@@ -123,30 +160,21 @@ export async function runDriverBootstrap(
     }
     return out;
   }
-  const pool = new Piscina({
-    filename: new URL("./workers/drivers.worker.ts", import.meta.url).href,
-    execArgv: ["--import", "tsx"],
-    minThreads: threads,
-    maxThreads: threads,
-  });
+  const pool = workerPool("drivers", threads);
   try {
-    const chunk = Math.max(1, Math.ceil(replicates / (threads * 8)));
     const out: Float64Array[][] = new Array(replicates);
-    let done = 0;
-    const jobs: Promise<void>[] = [];
-    for (let a = 0; a < replicates; a += chunk) {
-      const b = Math.min(replicates, a + chunk);
-      jobs.push(
-        pool.run({ pb, methods, seed, from: a, to: b }).then((res: Float64Array[][]) => {
-          res.forEach((r, k) => {
-            out[a + k] = r;
-          });
-          done += b - a;
-          opts.onProgress?.(done, replicates);
+    await runChunks<Float64Array[][]>(
+      pool,
+      0,
+      replicates,
+      Math.max(1, Math.ceil(replicates / (threads * 8))),
+      (a, b) => ({ pb, methods, seed, from: a, to: b }),
+      (res, a) =>
+        res.forEach((r, k) => {
+          out[a + k] = r;
         }),
-      );
-    }
-    await Promise.all(jobs);
+      opts.onProgress,
+    );
     return out;
   } finally {
     await pool.destroy();
