@@ -10,16 +10,18 @@ import { type BadRecord, readCorpus } from "../io/corpus.ts";
 import { duckQuery, mentionsSource, sqlIdent, sqlString } from "../io/duck.ts";
 import { readJsonFile } from "../io/json.ts";
 import { vaderLexicon } from "../io/lexicon.ts";
-import { mentionsCsv } from "../io/mentions-csv.ts";
+import { scoreBatchCsv } from "../io/mentions-csv.ts";
 import { type Cell, toCsv, writeFileAtomic } from "../io/write.ts";
 import { type ArticleCell, summariseTone } from "../media/aggregate.ts";
 import { type BiasMention, estimateBias } from "../media/bias.ts";
 import { type Article, type FieldMap, FieldMapSchema } from "../media/corpus-spec.ts";
-import { MENTION_COLUMNS, scoreArticle } from "../media/score.ts";
+import { MENTION_COLUMNS } from "../media/score.ts";
 import type { TargetToneModel } from "../media/target-tone.ts";
 
 /** Characters of title and text per batch handed to a scoring worker. */
 const BATCH_CHARS = 1 << 20;
+/** Articles per batch at most (headline corpora reach BATCH_CHARS slowly). */
+const BATCH_ARTICLES = 2000;
 
 export interface ScoreOptions {
   corpus: string;
@@ -54,12 +56,11 @@ export async function runScore(o: ScoreOptions): Promise<void> {
     : null;
   bar?.start(0, 0, { mentions: 0 });
   // The main thread reads, parses and writes (a small share of the work); N threads = N scoring workers.
-  const workers = threads;
   const pool =
-    threads > 1 && workers > 0
+    threads > 1
       ? // Small heaps keep each worker's memory flat on large corpora (batches hold ~1 MB of
         // text; measured live heap stays far below the cap, which only bounds lazy GC growth).
-        workerPool("media", workers, { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 96 })
+        workerPool("media", threads, { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 96 })
       : null;
   const lexicon = pool ? null : vaderLexicon();
   const model = modelJson as TargetToneModel;
@@ -81,16 +82,8 @@ export async function runScore(o: ScoreOptions): Promise<void> {
     const b = batch;
     batch = [];
     batchChars = 0;
-    pending.push(
-      pool
-        ? pool.run(b)
-        : Promise.resolve(
-            ((rows) => ({ csv: mentionsCsv(rows), count: rows.length }))(
-              b.flatMap((a) => scoreArticle(a, lexicon!, model)),
-            ),
-          ),
-    );
-    await flush(Math.max(2, workers * 2)); // bounded in-flight work: backpressure on the reader
+    pending.push(pool ? pool.run(b) : Promise.resolve(scoreBatchCsv(b, lexicon!, model)));
+    await flush(Math.max(2, threads * 2)); // bounded in-flight work: backpressure on the reader
   };
   try {
     for await (const rec of readCorpus(o.corpus, map)) {
@@ -110,7 +103,7 @@ export async function runScore(o: ScoreOptions): Promise<void> {
       batch.push(rec);
       batchChars += rec.title.length + rec.text.length;
       // Batches of about 1 MB of text keep each worker's live data, and so memory, small.
-      if (batchChars >= BATCH_CHARS || batch.length >= 2000) await submit();
+      if (batchChars >= BATCH_CHARS || batch.length >= BATCH_ARTICLES) await submit();
     }
     await submit();
     await flush(0);
