@@ -14,6 +14,9 @@ const cli = (...args: string[]) =>
     encoding: "utf8",
     env: { ...process.env, TZ: "UTC", NO_COLOR: "1" },
   });
+/** `softpower index` with DATA (a file in the temporary folder), meta.csv and more options. */
+const index = (data: string, ...args: string[]) =>
+  cli("index", "--data", join(dir, data), "--meta", join(dir, "meta.csv"), ...args);
 
 const META = `Level,iCode,iName,Direction,Weight,Unit,Target,Denominator,Parent,Type
 1,a,a,1,1,NA,NA,NA,I,Indicator
@@ -45,17 +48,7 @@ describe("softpower index on panel data", () => {
       }),
     );
     const out = join(dir, "out");
-    const r = cli(
-      "index",
-      "--data",
-      join(dir, "data.csv"),
-      "--meta",
-      join(dir, "meta.csv"),
-      "--pipeline",
-      join(dir, "p.json"),
-      "--out",
-      out,
-    );
+    const r = index("data.csv", "--pipeline", join(dir, "p.json"), "--out", out);
     expect(r.status, r.stderr).toBe(0);
     const res = parseCsv(await readFile(join(out, "results.csv"), "utf8"), "results.csv");
     expect(res.columns).toEqual(["uCode", "uName", "Time", "I", "Rank"]);
@@ -87,17 +80,7 @@ describe("softpower index on panel data", () => {
         factors: [{ name: "W", step: "treat", param: "winmax", values: [1, 2] }],
       }),
     );
-    const r = cli(
-      "index",
-      "--data",
-      join(dir, "data.csv"),
-      "--meta",
-      join(dir, "meta.csv"),
-      "--uncertainty",
-      join(dir, "ua.json"),
-      "--out",
-      join(dir, "o2"),
-    );
+    const r = index("data.csv", "--uncertainty", join(dir, "ua.json"), "--out", join(dir, "o2"));
     expect(r.status).toBe(2);
     expect(r.stderr).toContain("panel");
   });
@@ -113,12 +96,8 @@ describe("softpower index with named weight sets", () => {
       JSON.stringify({ normalise: { method: "n_minmax" }, aggregate: { weights: "AHeavy" } }),
     );
     const out = join(dir, "w-out");
-    const r = cli(
-      "index",
-      "--data",
-      join(dir, "d1.csv"),
-      "--meta",
-      join(dir, "meta.csv"),
+    const r = index(
+      "d1.csv",
       "--pipeline",
       join(dir, "p.json"),
       "--weights",
@@ -135,12 +114,8 @@ describe("softpower index with named weight sets", () => {
       ["A", 25],
     ]);
     await writeFile(join(dir, "p2.json"), JSON.stringify({ aggregate: { weights: "Nope" } }));
-    const bad = cli(
-      "index",
-      "--data",
-      join(dir, "d1.csv"),
-      "--meta",
-      join(dir, "meta.csv"),
+    const bad = index(
+      "d1.csv",
       "--pipeline",
       join(dir, "p2.json"),
       "--weights",
@@ -151,17 +126,7 @@ describe("softpower index with named weight sets", () => {
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('"Nope"');
     await writeFile(join(dir, "w3.csv"), "iCode,S\na,-1\nb,1\n");
-    const neg = cli(
-      "index",
-      "--data",
-      join(dir, "d1.csv"),
-      "--meta",
-      join(dir, "meta.csv"),
-      "--weights",
-      join(dir, "w3.csv"),
-      "--out",
-      join(dir, "w4"),
-    );
+    const neg = index("d1.csv", "--weights", join(dir, "w3.csv"), "--out", join(dir, "w4"));
     expect(neg.status).toBe(2);
     expect(neg.stderr).toContain("w3.csv row 2, column S");
   });
