@@ -177,11 +177,6 @@ export function buildFramework(rows: MetaRow[]): Framework {
   };
 }
 
-/** Codes of all aggregates from the top level down (top first), as in COINr's results table. */
-export function aggregatesTopDown(fw: Framework): string[] {
-  return [...fw.aggregateLevels].reverse().flat();
-}
-
 /**
  * An iMeta row for building frameworks in code: weight 1, direction 1 for Indicator and
  * Aggregate rows (null otherwise), the rest empty unless given.

@@ -1,7 +1,6 @@
 import qbetaImpl from "@stdlib/stats-base-dists-beta-quantile";
 import pnormImpl from "@stdlib/stats-base-dists-normal-cdf";
 import qnormImpl from "@stdlib/stats-base-dists-normal-quantile";
-import pt from "@stdlib/stats-base-dists-t-cdf";
 import qtImpl from "@stdlib/stats-base-dists-t-quantile";
 
 /** Standard normal quantile (R `qnorm`). */
@@ -11,8 +10,5 @@ export const pnorm = (x: number): number => pnormImpl(x, 0, 1);
 /** Student t quantile with df degrees of freedom; the normal quantile when df is infinite (R `qt`). */
 export const qt = (p: number, df: number): number =>
   df === Number.POSITIVE_INFINITY ? qnorm(p) : qtImpl(p, df);
-/** Student t CDF (R `pt`). */
-export const ptCdf = (x: number, df: number): number =>
-  df === Number.POSITIVE_INFINITY ? pnorm(x) : pt(x, df);
 /** Beta quantile (R `qbeta`). */
 export const qbeta = (p: number, a: number, b: number): number => qbetaImpl(p, a, b);

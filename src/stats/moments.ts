@@ -3,13 +3,6 @@
  * a result that needs more observations than are present is NaN.
  */
 
-/** Number of non-NaN values. */
-export function countPresent(x: ArrayLike<number>): number {
-  let n = 0;
-  for (let i = 0; i < x.length; i++) if (!Number.isNaN(x[i]!)) n++;
-  return n;
-}
-
 /** Arithmetic mean of the non-NaN values; NaN when none. */
 export function mean(x: ArrayLike<number>): number {
   let s = 0;
