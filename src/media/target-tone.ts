@@ -39,6 +39,16 @@ const CLAUSE_WORDS = new Set([
 ]);
 const TAUS = [4, 10];
 
+/** e^(−d/τ) for each τ in TAUS and token distance d = 0..; grown on demand, shared by sentences. */
+let DECAYS: Float64Array[] = TAUS.map(() => new Float64Array(0));
+function decayTables(length: number): Float64Array[] {
+  if (DECAYS[0]!.length < length) {
+    const size = Math.max(length, 2 * DECAYS[0]!.length, 64);
+    DECAYS = TAUS.map((tau) => Float64Array.from({ length: size }, (_, d) => Math.exp(-d / tau)));
+  }
+  return DECAYS;
+}
+
 /** Names of the features {@link targetFeatures} returns, in order. */
 export const FEATURE_NAMES = [
   "sentence_compound",
@@ -84,10 +94,7 @@ export function targetFeatures(
     const last = spans[i]!.token.charCodeAt(spans[i]!.token.length - 1);
     if (last === 44 || last === 59 || last === 58) c++; // , ; :
   }
-  // e^(−d/τ) for every token distance d, once per sentence.
-  const decays = TAUS.map((tau) =>
-    Float64Array.from({ length: n + 1 }, (_, d) => Math.exp(-d / tau)),
-  );
+  const decays = decayTables(n + 1);
   return targets.map((t) => {
     let a = spans.findIndex((s) => s.end > t.from);
     if (a < 0) a = Math.max(0, n - 1);
