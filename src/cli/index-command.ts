@@ -1,33 +1,15 @@
 import { basename, resolve } from "node:path";
 import { SingleBar } from "cli-progress";
 import type { Command } from "commander";
-import { analysisTables } from "../composite/analysis-tables.ts";
-import { buildPanelIndex, isPanel } from "../composite/panel.ts";
-import {
-  buildIndex,
-  DEFAULT_PIPELINE,
-  type IndexResult,
-  type Pipeline,
-  PipelineSchema,
-} from "../composite/pipeline.ts";
-import { indicatorStats } from "../composite/stats.ts";
-import {
-  datasetTable,
-  panelResultsTableData,
-  resultsTableData,
-  statsTableData,
-  type TableData,
-  treatTableData,
-  uncertaintyTableData,
-} from "../composite/tables.ts";
+import { DEFAULT_PIPELINE, type Pipeline, PipelineSchema } from "../composite/pipeline.ts";
 import { type UncertaintySpec, UncertaintySpecSchema } from "../composite/uncertainty-spec.ts";
 import { InputError } from "../core/errors.ts";
-import { runUncertainty } from "../core/parallel.ts";
 import { VERSION } from "../core/version.ts";
 import { readCoin, weightSetsFromTable } from "../io/coin.ts";
 import { readJsonFile } from "../io/json.ts";
 import { readTable } from "../io/table.ts";
 import { sha256File, toCsv, writeDirAtomic } from "../io/write.ts";
+import { indexTables } from "../tasks/index-build.ts";
 
 interface IndexOptions {
   data: string;
@@ -90,79 +72,40 @@ async function runIndex(o: IndexOptions): Promise<void> {
         ? ("auto" as const)
         : parseIntOption("--threads", o.threads, 1);
 
+  const bar =
+    spec && process.stdout.isTTY && !o.json
+      ? new SingleBar({ format: "replications [{bar}] {value}/{total} {eta}s", hideCursor: true })
+      : null;
+  let started = false;
+  const task = await indexTables(input, {
+    pipeline,
+    uncertainty: spec,
+    seed,
+    threads,
+    source: { pipeline: o.pipeline ?? o.data, data: basename(o.data), uncertainty: o.uncertainty },
+    onProgress: bar
+      ? (done, total) => {
+          if (!started) {
+            bar.start(total, 0);
+            started = true;
+          }
+          bar.update(done);
+        }
+      : undefined,
+  });
+  bar?.stop();
+  Object.assign(timings, task.timings);
+  const result = task.result;
   const files: Record<string, string> = {};
-  const put = (name: string, t: TableData) => {
-    files[name] = toCsv(t.columns, t.rows);
-  };
-  const t1 = performance.now();
-  const panel = isPanel(input.data);
-  if (panel && spec) {
-    throw new InputError(
-      `${basename(o.data)}: uncertainty analysis needs one cross-section; this iData is a panel (Time ${[...new Set(input.data.time)].join(", ")}). Give it the rows of one year.`,
-    );
-  }
-  let result: IndexResult;
-  if (panel) {
-    const p = await withSource(o.pipeline ?? o.data, async () => buildPanelIndex(input, pipeline));
-    for (const [stage, st] of Object.entries(p.stages)) {
-      put(`stages/${stage}.csv`, datasetTable(st!.data, st!.time));
-    }
-    put("results.csv", panelResultsTableData(p.byYear));
-    const tables = [...p.byYear].map(([year, r]) => ({ year, t: treatTableData(r.treatDetails) }));
-    put("treat.csv", {
-      columns: ["Time", ...tables[0]!.t.columns],
-      rows: tables.flatMap(({ year, t }) => t.rows.map((row) => [year, ...row])),
-    });
-    result = p.byYear.get(p.years[p.years.length - 1]!)!;
-  } else {
-    result = await withSource(o.pipeline ?? o.data, async () => buildIndex(input, pipeline));
-    for (const [stage, ds] of Object.entries(result.stages)) {
-      put(`stages/${stage}.csv`, datasetTable(ds!));
-    }
-    put("results.csv", resultsTableData(result));
-    put("treat.csv", treatTableData(result.treatDetails));
-    for (const [name, t] of Object.entries(analysisTables(result, input.framework)))
-      put(`analysis/${name}.csv`, t);
-  }
-  lap("build_ms", t1);
-  put("stats.csv", statsTableData(indicatorStats(input.data.indicators)));
-
+  for (const [name, t] of Object.entries(task.tables))
+    files[`${name}.csv`] = toCsv(t.columns, t.rows);
   let uncertaintySummary: Record<string, unknown> | undefined;
-  if (spec) {
-    const t2 = performance.now();
-    const bar =
-      process.stdout.isTTY && !o.json
-        ? new SingleBar({ format: "replications [{bar}] {value}/{total} {eta}s", hideCursor: true })
-        : null;
-    let started = false;
-    const ua = await withSource(o.uncertainty!, () =>
-      runUncertainty(spec!, pipeline, input, seed, {
-        threads,
-        onProgress: bar
-          ? (done, total) => {
-              if (!started) {
-                bar.start(total, 0);
-                started = true;
-              }
-              bar.update(done);
-            }
-          : undefined,
-      }),
-    );
-    bar?.stop();
+  const ua = task.uncertainty;
+  if (spec && ua) {
     if (ua.failed > 0) {
       process.stderr.write(
         `softpower: warning: ${ua.failed} of ${ua.design.runs} replications failed (${ua.firstError ?? "unknown error"}); their ranks are missing from the summaries\n`,
       );
-    }
-    lap("uncertainty_ms", t2);
-    put("uncertainty.csv", uncertaintyTableData(ua.rankStats));
-    if (ua.sensitivity) {
-      const cols = ["factor", "Si", "STi", "Si_lo", "Si_hi", "STi_lo", "STi_hi"] as const;
-      put("sensitivity.csv", {
-        columns: [...cols],
-        rows: ua.sensitivity.map((s) => cols.map((c) => s[c])),
-      });
     }
     uncertaintySummary = {
       type: spec.type,
@@ -227,17 +170,6 @@ async function hashInputs(files: Record<string, string | undefined>) {
   for (const [k, p] of Object.entries(files))
     if (p) out[k] = { path: resolve(p), sha256: await sha256File(p) };
   return out;
-}
-
-/** Runs `fn`, prefixing the message of an InputError it throws with the file it concerns. */
-async function withSource<T>(file: string, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (e) {
-    if (e instanceof InputError && !e.message.startsWith(file))
-      throw new InputError(`${basename(file)}: ${e.message}`);
-    throw e;
-  }
 }
 
 function parseIntOption(name: string, v: string, min = Number.NEGATIVE_INFINITY): number {
