@@ -8,9 +8,9 @@
 import { createWriteStream, existsSync, readFileSync, rmSync, statSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
-import { runScore } from "../src/cli/media-corpus.ts";
 import { readCorpus } from "../src/io/corpus.ts";
 import { type Article, FieldMapSchema } from "../src/media/corpus-spec.ts";
+import { runScore } from "../src/tasks/media.ts";
 
 const SHARED = new URL("../../shared/data/media/corpora/", import.meta.url).pathname;
 

@@ -8,7 +8,7 @@ import { parseCsv, readText } from "../io/table.ts";
 import { type Cell, toCsv, writeFileAtomic } from "../io/write.ts";
 import { predictTargetTone, type TargetToneModel, targetFeatures } from "../media/target-tone.ts";
 import { scoreTone } from "../media/vader.ts";
-import { runBias, runScore, runSummarise, type ScoreOptions } from "./media-corpus.ts";
+import { runBias, runScore, runSummarise, type ScoreOptions } from "../tasks/media.ts";
 
 const targetToneModel = modelJson as TargetToneModel;
 

@@ -4,6 +4,7 @@ import { availableParallelism } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { SingleBar } from "cli-progress";
 import modelJson from "../../data/media/target-tone-model.json" with { type: "json" };
+import type { TableData } from "../composite/tables.ts";
 import { InputError } from "../core/errors.ts";
 import { workerPool } from "../core/parallel.ts";
 import { type BadRecord, readCorpus } from "../io/corpus.ts";
@@ -43,6 +44,42 @@ export async function runScore(o: ScoreOptions): Promise<void> {
   const threads = o.threads === undefined ? Math.max(1, availableParallelism()) : Number(o.threads);
   if (!Number.isInteger(threads) || threads < 1)
     throw new InputError(`--threads must be a positive integer, got "${o.threads}"`);
+  const r = await scoreCorpus({
+    corpus: o.corpus,
+    map,
+    out: o.out,
+    threads,
+    skipBad: o.skipBad,
+    progress: process.stdout.isTTY,
+    note: (m) => process.stderr.write(`softpower: note: ${m}\n`),
+  });
+  process.stdout.write(
+    `Scored ${r.articles} articles: ${r.mentions} mentions${r.duplicates ? `, ${r.duplicates} duplicate articles skipped` : ""}${r.bad ? `, ${r.bad} bad records skipped` : ""}; wrote ${o.out}\n`,
+  );
+}
+
+/** What scoring a corpus counted. */
+export interface ScoreCounts {
+  articles: number;
+  mentions: number;
+  duplicates: number;
+  bad: number;
+}
+
+/**
+ * Scores a corpus into a mentions file (CSV, or Parquet by extension), streaming; see runScore.
+ * Bad records fail the run with their file and line unless `skipBad` (then they are counted).
+ */
+export async function scoreCorpus(o: {
+  corpus: string;
+  map: FieldMap;
+  out: string;
+  threads: number;
+  skipBad?: boolean;
+  progress?: boolean;
+  note?: (message: string) => void;
+}): Promise<ScoreCounts> {
+  const { map, threads } = o;
   const parquet = /\.parquet$/i.test(o.out);
   const tmp = join(dirname(o.out), `.${basename(o.out)}.tmp-${process.pid}.csv`);
   await mkdir(dirname(o.out), { recursive: true });
@@ -51,7 +88,7 @@ export async function runScore(o: ScoreOptions): Promise<void> {
   const bad: BadRecord[] = [];
   let articles = 0;
   let mentions = 0;
-  const bar = process.stdout.isTTY
+  const bar = o.progress
     ? new SingleBar({ format: "articles {value} | mentions {mentions}", hideCursor: true })
     : null;
   bar?.start(0, 0, { mentions: 0 });
@@ -123,7 +160,7 @@ export async function runScore(o: ScoreOptions): Promise<void> {
         `${bad.length} bad record(s) in ${o.corpus}: ${list}${bad.length > 10 ? "; ..." : ""} (use --skip-bad to skip them)`,
       );
     }
-    process.stderr.write(`softpower: note: skipped ${bad.length} bad record(s): ${list}\n`);
+    o.note?.(`skipped ${bad.length} bad record(s): ${list}`);
   }
   if (parquet) {
     const tmpParquet = `${tmp}.parquet`;
@@ -133,9 +170,7 @@ export async function runScore(o: ScoreOptions): Promise<void> {
     await rename(tmpParquet, o.out);
     await rm(tmp, { force: true });
   } else await rename(tmp, o.out);
-  process.stdout.write(
-    `Scored ${articles} articles: ${mentions} mentions${duplicates ? `, ${duplicates} duplicate articles skipped` : ""}${bad.length ? `, ${bad.length} bad records skipped` : ""}; wrote ${o.out}\n`,
-  );
+  return { articles, mentions, duplicates, bad: bad.length };
 }
 
 const PERIODS: Record<string, string> = {
@@ -177,18 +212,36 @@ export async function runSummarise(o: {
     .split(",")
     .map((s) => s.trim())
     .filter(Boolean);
-  for (const k of by)
-    if (!KEYS.includes(k))
-      throw new InputError(`--by: unknown key "${k}" (use ${KEYS.join(", ")})`);
   const B = Number(o.bootstrap);
   if (!Number.isInteger(B) || B < 0)
     throw new InputError(`--bootstrap must be an integer >= 0, got "${o.bootstrap}"`);
+  const t = await summariseMentions(o.mentions, by, { bootstrap: B, seed: Number(o.seed) });
+  const csv = toCsv(t.columns, t.rows);
+  if (o.out) await writeFileAtomic(o.out, csv);
+  else process.stdout.write(csv);
+}
+
+/**
+ * Mentions, articles, mean tone and shares negative/positive by the given keys (outlet,
+ * outlet_country, target, via, entity, frame, day|week|month|year), with article-bootstrap
+ * intervals (mentions of one article are resampled together). Aggregation runs in DuckDB.
+ */
+export async function summariseMentions(
+  mentions: string,
+  by: string[],
+  o: { bootstrap: number; seed: number; where?: string },
+): Promise<TableData> {
+  const B = o.bootstrap;
+  for (const k of by)
+    if (!KEYS.includes(k))
+      throw new InputError(`--by: unknown key "${k}" (use ${KEYS.join(", ")})`);
   const keys = by.map(sqlIdent).join(", ");
   const rows = await duckQuery([
     `SELECT ${keys}${keys ? "," : ""} article_id, count(*) AS n, sum(tone) AS tone,
        sum(CASE WHEN label = 'negative' THEN 1 ELSE 0 END) AS neg,
        sum(CASE WHEN label = 'positive' THEN 1 ELSE 0 END) AS pos
-     FROM (${mentionsRelation(o.mentions, by.includes("frame"))})
+     FROM (${mentionsRelation(mentions, by.includes("frame"))})
+     ${o.where ? `WHERE ${o.where}` : ""}
      GROUP BY ALL ORDER BY ${keys ? `${keys}, ` : ""}article_id`,
   ]);
   const groups = new Map<string, { key: unknown[]; cells: ArticleCell[] }>();
@@ -214,7 +267,7 @@ export async function runSummarise(o: {
   ] as const;
   const body: Cell[][] = [];
   for (const g of groups.values()) {
-    const s = summariseTone(g.cells, { replicates: B, seed: Number(o.seed) });
+    const s = summariseTone(g.cells, { replicates: B, seed: o.seed });
     body.push([
       ...(g.key as Cell[]),
       ...cols.map((c) =>
@@ -222,9 +275,7 @@ export async function runSummarise(o: {
       ),
     ]);
   }
-  const csv = toCsv([...by, ...cols], body);
-  if (o.out) await writeFileAtomic(o.out, csv);
-  else process.stdout.write(csv);
+  return { columns: [...by, ...cols], rows: body };
 }
 
 /** `media bias`: tone toward a target vs a comparison set in an outlet group, with FE and clustered SEs. */
@@ -251,10 +302,39 @@ export async function runBias(o: {
   if (compare.length === 0) throw new InputError("--compare: give at least one comparison target");
   if (compare.includes(o.target))
     throw new InputError(`--compare must not include the target ${o.target}`);
+  const t = await biasTable(o.mentions, {
+    field: m[1] as "outlet" | "outlet_country",
+    value: m[2]!,
+    target: o.target,
+    compare,
+    period: o.period,
+    level: Number(o.level),
+  });
+  const csv = toCsv(t.columns, t.rows);
+  if (o.out) await writeFileAtomic(o.out, csv);
+  else process.stdout.write(csv);
+}
+
+/**
+ * Tone toward `target` minus tone toward the comparison targets in one outlet group, with frame
+ * and period fixed effects and article-clustered SEs (see media/bias.ts): one row.
+ */
+export async function biasTable(
+  mentions: string,
+  o: {
+    field: "outlet" | "outlet_country";
+    value: string;
+    target: string;
+    compare: string[];
+    period: string;
+    level: number;
+  },
+): Promise<TableData> {
+  const { compare } = o;
   const rows = await duckQuery([
     `SELECT tone, target, coalesce(frames, '') AS frames, ${sqlIdent(o.period)} AS period, article_id
-     FROM (${mentionsRelation(o.mentions, false)})
-     WHERE ${sqlIdent(m[1]!)} = ${sqlString(m[2]!)} AND target IN (${[o.target, ...compare].map(sqlString).join(", ")})`,
+     FROM (${mentionsRelation(mentions, false)})
+     WHERE ${sqlIdent(o.field)} = ${sqlString(o.value)} AND target IN (${[o.target, ...compare].map(sqlString).join(", ")})`,
   ]);
   const data: BiasMention[] = rows.map((r) => ({
     tone: Number(r.tone),
@@ -263,7 +343,7 @@ export async function runBias(o: {
     period: String(r.period ?? ""),
     article: String(r.article_id),
   }));
-  const b = estimateBias(data, Number(o.level));
+  const b = estimateBias(data, o.level);
   const cols = [
     "group",
     "target",
@@ -279,12 +359,10 @@ export async function runBias(o: {
     "raw_difference",
   ] as const;
   const record: Record<string, Cell> = {
-    group: o.group,
+    group: `${o.field}=${o.value}`,
     target: o.target,
     compare: compare.join(";"),
     ...b,
   };
-  const csv = toCsv([...cols], [cols.map((c) => record[c])]);
-  if (o.out) await writeFileAtomic(o.out, csv);
-  else process.stdout.write(csv);
+  return { columns: [...cols], rows: [cols.map((c) => record[c])] };
 }
