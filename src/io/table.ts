@@ -13,17 +13,34 @@ export interface Table {
   lines: number[];
 }
 
+/** How to read a table whose layout is not the default. */
+export interface TableOptions {
+  /** CSV field delimiter (default: ";" when the header line has ";" and no ",", else ","). */
+  delimiter?: string;
+  /** Lines (CSV) or rows (XLSX) before the header, e.g. 4 for a World Bank WDI download. */
+  skip?: number;
+  /** XLSX: fail (listing the sheets) when `sheet` is not in the workbook, instead of reading the first. */
+  exactSheet?: boolean;
+}
+
 /**
- * Reads a CSV (comma, or semicolon when the header has no comma) or an XLSX sheet (the sheet
- * named `sheet` if present, else the first) into a {@link Table}. Cells are strings.
+ * Reads a CSV (comma, or semicolon when the header has no comma, or `options.delimiter`) or an
+ * XLSX sheet (the sheet named `sheet` if present, else the first) into a {@link Table}. Cells are
+ * strings. `options.skip` drops that many lines (rows) before the header; line numbers stay those
+ * of the file.
  *
+ * @example readTable("wdi/SP.POP.TOTL.csv", undefined, { skip: 4 }) // a raw WDI download
  * @throws InputError when the file cannot be read or parsed, naming the file and line
  */
-export async function readTable(path: string, sheet?: string): Promise<Table> {
+export async function readTable(
+  path: string,
+  sheet?: string,
+  options: TableOptions = {},
+): Promise<Table> {
   const ext = extname(path).toLowerCase();
   const file = basename(path);
-  if (ext === ".xlsx") return readXlsx(path, file, sheet);
-  return parseCsv(await readUtf8(path), file);
+  if (ext === ".xlsx") return readXlsx(path, file, sheet, options);
+  return parseCsv(await readUtf8(path), file, options);
 }
 
 /** A file's text (invalid bytes become U+FFFD); an InputError naming the path when unreadable. */
@@ -52,15 +69,23 @@ export async function readText(path: string): Promise<string> {
  * Parses CSV text; see {@link readTable}. `lineNumbers: false` skips tracking where each record
  * starts (rows are then numbered as if each took one line), for large files.
  */
-export function parseCsv(text: string, file: string, { lineNumbers = true } = {}): Table {
-  const firstLine = text.slice(0, text.indexOf("\n") >>> 0);
-  const delimiter = !firstLine.includes(",") && firstLine.includes(";") ? ";" : ",";
+export function parseCsv(
+  text: string,
+  file: string,
+  { lineNumbers = true, delimiter: given, skip = 0 }: TableOptions & { lineNumbers?: boolean } = {},
+): Table {
+  if (!(Number.isInteger(skip) && skip >= 0))
+    throw new InputError(`${file}: skip must be a whole number of lines >= 0, not ${skip}`);
+  const lines = text.split("\n", skip + 1);
+  const firstLine = lines[skip] ?? "";
+  const delimiter = given ?? (!firstLine.includes(",") && firstLine.includes(";") ? ";" : ",");
   let records: { record: string[]; info: { lines: number } }[];
   try {
     const body = text.replace(/^\uFEFF/, "");
     records = lineNumbers
       ? (parse(body, {
           delimiter,
+          from_line: skip + 1,
           info: true,
           skip_empty_lines: true,
           relax_column_count: false,
@@ -69,12 +94,13 @@ export function parseCsv(text: string, file: string, { lineNumbers = true } = {}
       : (
           parse(body, {
             delimiter,
+            from_line: skip + 1,
             skip_empty_lines: true,
             relax_column_count: false,
             ltrim: true,
             rtrim: true,
           }) as string[][]
-        ).map((record, k) => ({ record, info: { lines: k + 1 } }));
+        ).map((record, k) => ({ record, info: { lines: skip + k + 1 } }));
   } catch (e) {
     const err = e as Error & { lines?: number };
     throw new InputError(
@@ -109,18 +135,29 @@ function startLines(text: string, ends: number[]): number[] {
   });
 }
 
-async function readXlsx(path: string, file: string, sheet?: string): Promise<Table> {
+async function readXlsx(
+  path: string,
+  file: string,
+  sheet: string | undefined,
+  { skip = 0, exactSheet = false }: TableOptions,
+): Promise<Table> {
   const wb = new ExcelJS.Workbook();
   try {
     await wb.xlsx.readFile(path);
   } catch (e) {
     throw new InputError(`${path}: cannot read as XLSX (${(e as Error).message})`);
   }
+  if (exactSheet && sheet !== undefined && !wb.getWorksheet(sheet)) {
+    throw new InputError(
+      `${file}: no sheet "${sheet}" (sheets: ${wb.worksheets.map((w) => `"${w.name}"`).join(", ")})`,
+    );
+  }
   const ws = (sheet && wb.getWorksheet(sheet)) || wb.worksheets[0];
   if (!ws) throw new InputError(`${file}: the workbook has no sheets`);
   const grid: string[][] = [];
   const lines: number[] = [];
   ws.eachRow({ includeEmpty: false }, (row, rowNumber) => {
+    if (rowNumber <= skip) return;
     const cells: string[] = [];
     for (let c = 1; c <= ws.columnCount; c++) cells.push(cellText(row.getCell(c).value));
     grid.push(cells);
