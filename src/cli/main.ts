@@ -1,9 +1,11 @@
 import { Command, CommanderError } from "commander";
 import { InputError } from "../core/errors.ts";
 import { VERSION } from "../core/version.ts";
+import { registerDemoCommand } from "./demo-command.ts";
 import { registerDriversCommand } from "./drivers-command.ts";
 import { registerIndexCommand } from "./index-command.ts";
 import { registerMediaCommand } from "./media-command.ts";
+import { registerStudyCommands } from "./study-command.ts";
 import { registerSurveyCommand } from "./survey-command.ts";
 
 /**
@@ -22,6 +24,8 @@ export async function main(argv: string[]): Promise<number> {
   registerSurveyCommand(program);
   registerDriversCommand(program);
   registerMediaCommand(program);
+  registerDemoCommand(program);
+  registerStudyCommands(program);
   try {
     await program.parseAsync(argv);
     return 0;

@@ -111,3 +111,19 @@ export function frameFromColumns(
   }
   return { n, columns };
 }
+
+/** The respondents where `keep` is 1, as a new frame (columns copied; labels kept). */
+export function subsetFrame(frame: SurveyFrame, keep: Uint8Array): SurveyFrame {
+  const idx: number[] = [];
+  for (let i = 0; i < frame.n; i++) if (keep[i]) idx.push(i);
+  const columns = new Map<string, Column>();
+  for (const [name, c] of frame.columns) {
+    columns.set(
+      name,
+      c.kind === "number"
+        ? { ...c, values: Float64Array.from(idx, (i) => c.values[i]!) }
+        : { ...c, codes: Int32Array.from(idx, (i) => c.codes[i]!) },
+    );
+  }
+  return { n: idx.length, columns, file: frame.file };
+}

@@ -1,0 +1,105 @@
+import type { TableData } from "../composite/tables.ts";
+import { readSurveyFrame } from "../io/survey-data.ts";
+import { applyCalibration } from "../survey/calibration-spec.ts";
+import { buildDesign } from "../survey/design.ts";
+import { factor, type SurveyFrame, subsetFrame } from "../survey/frame.ts";
+import { type HeadToHeadRow, perceptions, type RatingRow } from "../survey/perceptions.ts";
+import { applyRecode } from "../survey/recode.ts";
+import type { LoadedStudy } from "./load.ts";
+
+/** Ratings and head-to-head comparisons of one wave ("" when the study has no waves). */
+export interface WavePerceptions {
+  wave: string;
+  ratings: RatingRow[];
+  headToHead: HeadToHeadRow[];
+}
+
+export interface SurveyStageResult {
+  tables: Record<string, TableData>;
+  waves: WavePerceptions[];
+  /** Audience label → ISO3 (labels that are ISO3 codes map to themselves). */
+  audienceIso3: (label: string) => string | null;
+  rows: number;
+}
+
+/**
+ * The survey stage of a study: reads the respondent data, applies recodes, builds the design
+ * (and calibration) per wave and estimates every target × attribute rating by audience and
+ * segment with the paired head-to-head comparisons (survey/perceptions.ts).
+ */
+export async function surveyStage(study: LoadedStudy): Promise<SurveyStageResult> {
+  const sv = study.survey!;
+  let frame: SurveyFrame = await readSurveyFrame(sv.data);
+  if (sv.recode) frame = applyRecode(frame, sv.recode).frame;
+  const waves: { label: string; frame: SurveyFrame }[] = [];
+  if (sv.wave) {
+    const f = factor(frame, sv.wave);
+    f.levels.forEach((label, k) => {
+      const keep = Uint8Array.from(f.codes, (c) => (c === k ? 1 : 0));
+      waves.push({ label, frame: subsetFrame(frame, keep) });
+    });
+  } else waves.push({ label: "", frame });
+  const out: WavePerceptions[] = [];
+  for (const w of waves) {
+    let design = buildDesign(w.frame, sv.design);
+    if (sv.calibration) design = applyCalibration(design, sv.calibration);
+    const r = perceptions(design, sv.ratings, sv.segments);
+    out.push({ wave: w.label, ratings: r.ratings, headToHead: r.headToHead });
+  }
+  const ratingCols = [
+    "audience",
+    "segment",
+    "target",
+    "attribute",
+    "measure",
+    "estimate",
+    "se",
+    "ci_low",
+    "ci_high",
+    "n",
+  ] as const;
+  const h2hCols = [
+    "audience",
+    "segment",
+    "attribute",
+    "target_a",
+    "target_b",
+    "diff",
+    "se",
+    "ci_low",
+    "ci_high",
+    "leader",
+    "significant",
+  ] as const;
+  const iso = audienceMapper(study);
+  const measure = sv.ratings.measure;
+  const tables: Record<string, TableData> = {
+    survey_ratings: {
+      columns: ["wave", "audience_iso3", ...ratingCols],
+      rows: out.flatMap((w) =>
+        w.ratings
+          .filter((r) => r.measure === measure)
+          .map((r) => [w.wave, iso(r.audience), ...ratingCols.map((c) => r[c])]),
+      ),
+    },
+    survey_ratings_detail: {
+      columns: ["wave", "audience_iso3", ...ratingCols],
+      rows: out.flatMap((w) =>
+        w.ratings.map((r) => [w.wave, iso(r.audience), ...ratingCols.map((c) => r[c])]),
+      ),
+    },
+    survey_head_to_head: {
+      columns: ["wave", "audience_iso3", ...h2hCols],
+      rows: out.flatMap((w) =>
+        w.headToHead.map((r) => [w.wave, iso(r.audience), ...h2hCols.map((c) => r[c])]),
+      ),
+    },
+  };
+  return { tables, waves: out, audienceIso3: iso, rows: frame.n };
+}
+
+/** Audience labels to ISO3: the study's audience_codes, else the label when it is ISO3. */
+export function audienceMapper(study: LoadedStudy): (label: string) => string | null {
+  const codes = study.survey?.audienceCodes ?? {};
+  return (label) => codes[label] ?? (/^[A-Z]{3}$/.test(label) ? label : null);
+}
