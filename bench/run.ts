@@ -133,3 +133,6 @@ const { framesBench } = await import("./frames.ts");
 await framesBench();
 const { mentionsBench } = await import("./mentions.ts");
 await mentionsBench();
+
+const { storeBench } = await import("./store.ts");
+await storeBench();
