@@ -73,6 +73,22 @@ export function sha256File(path: string): Promise<string> {
   });
 }
 
+/**
+ * SHA-256 of a file, or of a folder: the hash of "relative-path sha256\n" over its files in
+ * sorted order (recursively), so a corpus folder has one fingerprint.
+ */
+export async function sha256Path(path: string): Promise<string> {
+  const { readdir, stat } = await import("node:fs/promises");
+  if (!(await stat(path)).isDirectory()) return sha256File(path);
+  const files = (await readdir(path, { recursive: true, withFileTypes: true }))
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name))
+    .sort();
+  const h = createHash("sha256");
+  for (const f of files) h.update(`${f.slice(path.length + 1)} ${await sha256File(f)}\n`);
+  return h.digest("hex");
+}
+
 /** Writes one file atomically (temporary sibling, then rename), creating its folder. */
 export async function writeFileAtomic(path: string, text: string): Promise<void> {
   await mkdir(dirname(path), { recursive: true });

@@ -10,7 +10,7 @@ import { duckQuery, mentionsSource } from "../io/duck.ts";
 import { readComparison, readIndicatorSources, type SourceLog } from "../io/indicator-sources.ts";
 import { readSurveyFrame } from "../io/survey-data.ts";
 import { readTable, type Table } from "../io/table.ts";
-import { type Cell, sha256File } from "../io/write.ts";
+import { type Cell, sha256Path } from "../io/write.ts";
 import { rankDescending } from "../stats/rank.ts";
 import { storePath } from "../store/db.ts";
 import { exportRun } from "../store/export.ts";
@@ -156,7 +156,7 @@ export async function buildStudy(
     inputs.push({
       role: f.role,
       path: f.path,
-      sha256: await sha256File(f.path),
+      sha256: await sha256Path(f.path),
       rows: rowsOf.get(f.path) ?? null,
     });
   const finished = new Date();

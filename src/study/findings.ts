@@ -341,6 +341,9 @@ export function countryName(code: string, fallback = code): string {
   return WITH_THE.test(n) ? `the ${n}` : n;
 }
 
+/** "A", "A and B", "A, B and C". */
+const andList = (xs: string[]) =>
+  xs.length <= 1 ? (xs[0] ?? "") : `${xs.slice(0, -1).join(", ")} and ${xs.at(-1)}`;
 /** "China's", "the United States'". */
 const possessive = (s: string) => (s.endsWith("s") ? `${s}'` : `${s}'s`);
 const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
