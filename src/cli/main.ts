@@ -5,6 +5,7 @@ import { registerDemoCommand } from "./demo-command.ts";
 import { registerDriversCommand } from "./drivers-command.ts";
 import { registerIndexCommand } from "./index-command.ts";
 import { registerMediaCommand } from "./media-command.ts";
+import { registerRunsCommand } from "./runs-command.ts";
 import { registerStudyCommands } from "./study-command.ts";
 import { registerSurveyCommand } from "./survey-command.ts";
 
@@ -26,6 +27,7 @@ export async function main(argv: string[]): Promise<number> {
   registerMediaCommand(program);
   registerDemoCommand(program);
   registerStudyCommands(program);
+  registerRunsCommand(program);
   try {
     await program.parseAsync(argv);
     return 0;

@@ -17,7 +17,7 @@ export const storePath = (studyDir: string) => join(studyDir, ".softpower", "stu
 
 /** The study folder of a store path (for messages), or the file's folder for another layout. */
 export function studyDirOf(dbPath: string): string {
-  const dir = dirname(resolve(dbPath));
+  const dir = dirname(dbPath);
   return basename(dir) === ".softpower" ? dirname(dir) : dir;
 }
 
