@@ -152,6 +152,30 @@ describe("writeRun / readRunTable", () => {
     expect(await readRunTable(db, "r4", "t")).toEqual(a);
   });
 
+  it("matches columns across runs case-insensitively and quotes odd column names", async () => {
+    const a: TableData = {
+      columns: ["uCode", "Rank", 'say "hi"', "check.Pass"],
+      rows: [["A", 1, "x", true]],
+    };
+    const b: TableData = { columns: ["rank", "UCODE"], rows: [[2.5, "B"]] };
+    await writeRun(db, run("r1", { t: a }, "2026-01-01T00:00:00.000Z"));
+    await writeRun(db, run("r2", { t: b }, "2026-01-02T00:00:00.000Z"));
+    expect(await readRunTable(db, "r1", "t")).toEqual(a);
+    expect(await readRunTable(db, "r2", "t")).toEqual(b);
+  });
+
+  it("runs calls on one store from one process one after another", async () => {
+    const t = (k: number): TableData => ({ columns: ["k"], rows: [[k]] });
+    const ops = await Promise.all([
+      writeRun(db, run("r1", { t: t(1) }, "2026-01-01T00:00:00.000Z")),
+      writeRun(db, run("r2", { t: t(2) }, "2026-01-02T00:00:00.000Z")),
+      listRuns(db),
+      readRunTable(db, "r2", "t"),
+    ]);
+    expect((ops[2] as { id: string }[]).map((r) => r.id)).toEqual(["r2", "r1"]);
+    expect(ops[3]).toEqual(t(2));
+  });
+
   it("keeps an empty table and a table without rows", async () => {
     await writeRun(
       db,
