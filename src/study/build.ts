@@ -457,7 +457,7 @@ async function indexStage(
     },
   });
   for (const [name, t] of Object.entries(r.tables)) {
-    const key = `index_${name.replace("/", "_")}`.toLowerCase();
+    const key = `index_${name.replace("stages/", "stage_").replace("/", "_")}`.toLowerCase();
     tables[key] = t;
   }
   tables.index_framework = { columns: meta.columns, rows: meta.rows };

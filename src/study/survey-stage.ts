@@ -46,6 +46,7 @@ export async function surveyStage(study: LoadedStudy): Promise<SurveyStageResult
     const r = perceptions(design, sv.ratings, sv.segments);
     out.push({ wave: w.label, ratings: r.ratings, headToHead: r.headToHead });
   }
+  const measure = sv.ratings.measure;
   const ratingCols = [
     "audience",
     "segment",
@@ -72,7 +73,6 @@ export async function surveyStage(study: LoadedStudy): Promise<SurveyStageResult
     "significant",
   ] as const;
   const iso = audienceMapper(study);
-  const measure = sv.ratings.measure;
   const tables: Record<string, TableData> = {
     survey_ratings: {
       columns: ["wave", "audience_iso3", ...ratingCols],
@@ -95,7 +95,12 @@ export async function surveyStage(study: LoadedStudy): Promise<SurveyStageResult
       ),
     },
   };
-  return { tables, waves: out, audienceIso3: iso, rows: frame.n };
+  // Downstream (polling, tech) uses the ratings' primary measure only.
+  const primary = out.map((w) => ({
+    ...w,
+    ratings: w.ratings.filter((r) => r.measure === measure),
+  }));
+  return { tables, waves: primary, audienceIso3: iso, rows: frame.n };
 }
 
 /** Audience labels to ISO3: the study's audience_codes, else the label when it is ISO3. */
