@@ -76,8 +76,9 @@ export function parseCsv(
 ): Table {
   if (!(Number.isInteger(skip) && skip >= 0))
     throw new InputError(`${file}: skip must be a whole number of lines >= 0, not ${skip}`);
-  const lines = text.split("\n", skip + 1);
-  const firstLine = lines[skip] ?? "";
+  let start = 0;
+  for (let k = 0; k < skip && start >= 0; k++) start = text.indexOf("\n", start) + 1 || -1;
+  const firstLine = start < 0 ? "" : text.slice(start, text.indexOf("\n", start) >>> 0);
   const delimiter = given ?? (!firstLine.includes(",") && firstLine.includes(";") ? ";" : ",");
   let records: { record: string[]; info: { lines: number } }[];
   try {

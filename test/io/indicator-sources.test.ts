@@ -167,6 +167,10 @@ describe("readIndicatorSources", () => {
     );
     expect(byUnit(table).DEU?.Net).toBe("82.3"); // 2012 only: 2013 is empty
     expect(byUnit(table).ROU?.Net).toBe("45.9");
+    // Skipped lines keep the file's line numbers (and a ";" after them sets the delimiter).
+    const t = parseCsv("title, here\n\nx;y\n1;2\n\n3;4\n", "s.csv", { skip: 2 });
+    expect(t.columns).toEqual(["x", "y"]);
+    expect(t.lines).toEqual([4, 6]);
   });
 
   it("reads long files with names, a year column holding dates, filters and a ; delimiter", async () => {
