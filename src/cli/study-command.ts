@@ -79,6 +79,25 @@ async function runBuild(
   log(
     `Run ${r.run.id}: ${tables.length} tables in ${relative(process.cwd(), r.dbPath) || r.dbPath}; exported to ${relative(process.cwd(), r.outDir) || r.outDir}\n`,
   );
+  const scores = r.run.tables.index_scores;
+  if (scores?.rows.length) {
+    const col = (c: string) => scores.columns.indexOf(c);
+    const [u, n, sc, rk, lo, hi] = ["uCode", "uName", "score", "rank", "rank_q05", "rank_q95"].map(
+      col,
+    );
+    log(
+      `\nIndex (top 10 of ${scores.rows.length}${lo! >= 0 && scores.rows[0]![lo!] !== null ? "; 5-95% rank interval" : ""}):\n`,
+    );
+    for (const row of scores.rows.slice(0, 10)) {
+      const interval =
+        row[lo!] !== null && row[lo!] !== undefined ? `  [${row[lo!]}-${row[hi!]}]` : "";
+      log(
+        `  ${String(row[rk!]).padStart(3)}  ${String(row[u!]).padEnd(4)} ${String(row[n!] ?? "")
+          .padEnd(22)
+          .slice(0, 22)} ${Number(row[sc!]).toFixed(1).padStart(6)}${interval}\n`,
+      );
+    }
+  }
   if (findings.length) {
     log("\nFindings:\n");
     for (const f of findings.slice(0, 12)) log(`  - ${f[2]}\n`);

@@ -424,6 +424,12 @@ async function indexStage(
     });
   }
   if (cfg.tech) {
+    const rated = new Set(study.survey?.ratings.ratings.map((r) => r.target) ?? []);
+    const unrated = cfg.tech.favourability.filter((c) => !rated.has(c));
+    if (cfg.tech.signals.includes("company_favourability") && unrated.length)
+      throw new InputError(
+        `study.yaml (tech.favourability): ${unrated.join(", ")} ${unrated.length > 1 ? "are" : "is"} not rated in the survey: add ${unrated.length > 1 ? "them" : "it"} as target(s) of the ratings map (its targets: ${[...rated].join(", ") || "none"})`,
+      );
     const t = techSignals({
       signals: cfg.tech.signals.filter((s) => s !== "company_tone" || study.media),
       companyTone,

@@ -56,13 +56,15 @@ export function deriveFindings(
     const rankStatement = (r: Row) => {
       const u = String(r.uCode);
       named.add(u);
-      const interval = hasUa
-        ? `; in 90% of simulations its rank lies between ${fmtInt(r.rank_q05)} and ${fmtInt(r.rank_q95)}`
-        : "";
+      const interval = !hasUa
+        ? ""
+        : num(r.rank_q05) === num(r.rank_q95)
+          ? `; its rank is ${fmtInt(r.rank_q05)} in at least 90% of simulations`
+          : `; in 90% of simulations its rank lies between ${fmtInt(r.rank_q05)} and ${fmtInt(r.rank_q95)}`;
       add({
         id: `index_rank_${u}`,
         section: "index",
-        statement: `${countryName(u, String(r.uName ?? u))} ranks ${ordinal(num(r.rank))} of ${n} on the index (score ${fmt(r.score, 1)})${interval}.`,
+        statement: `${cap(countryName(u, String(r.uName ?? u)))} ranks ${ordinal(num(r.rank))} of ${n} on the index (score ${fmt(r.score, 1)})${interval}.`,
         value: num(r.rank),
         low: hasUa ? num(r.rank_q05) : null,
         high: hasUa ? num(r.rank_q95) : null,
