@@ -14,7 +14,7 @@ import { type Cell, sha256Path } from "../io/write.ts";
 import { rankDescending } from "../stats/rank.ts";
 import { storePath } from "../store/db.ts";
 import { exportRun } from "../store/export.ts";
-import { makeRunId } from "../store/run-id.ts";
+import { newRunId } from "../store/run-id.ts";
 import type { RunRecord } from "../store/types.ts";
 import { writeRun } from "../store/write-run.ts";
 import { factor, type SurveyFrame } from "../survey/frame.ts";
@@ -161,8 +161,9 @@ export async function buildStudy(
     });
   const finished = new Date();
   timings.total_ms = finished.getTime() - started.getTime();
+  const dbPath = storePath(study.dir);
   const run: RunRecord = {
-    id: makeRunId(started, cfg),
+    id: await newRunId(dbPath, started, cfg),
     startedAt: started.toISOString(),
     finishedAt: finished.toISOString(),
     study: cfg.name,
@@ -173,7 +174,6 @@ export async function buildStudy(
     tables,
     synthetic: cfg.synthetic,
   };
-  const dbPath = storePath(study.dir);
   await writeRun(dbPath, run);
   const outDir = join(study.dir, "out");
   if (o.export !== false) await exportRun(outDir, run);
