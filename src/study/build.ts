@@ -137,6 +137,9 @@ export async function buildStudy(
     );
   }
 
+  if (cfg.tech?.attribution.length)
+    tables.tech_attribution = techAttribution(tables, cfg.tech.attribution);
+
   await stage(
     "findings",
     async () => {
@@ -178,6 +181,70 @@ export async function buildStudy(
   const outDir = join(study.dir, "out");
   if (o.export !== false) await exportRun(outDir, run);
   return { run, dbPath, outDir };
+}
+
+/**
+ * The attribution view: for each named drivers analysis, the share of explained variance in
+ * favourability carried by its company group (LMG or the first method), per group of `by`.
+ */
+function techAttribution(
+  tables: Record<string, TableData>,
+  specs: { drivers: string; group: string }[],
+): TableData {
+  const t = tables.drivers_importance;
+  const cols = [
+    "analysis",
+    "target",
+    "by",
+    "group",
+    "predictor",
+    "method",
+    "value",
+    "share",
+    "ci_low",
+    "ci_high",
+    "r2",
+  ];
+  const rows: Cell[][] = [];
+  if (t) {
+    const at = cols.map((c) => t.columns.indexOf(c));
+    for (const spec of specs) {
+      const mine = t.rows.filter((r) => r[0] === spec.drivers && r[at[4]!] === spec.group);
+      const method = mine[0]?.[at[5]!];
+      for (const r of mine) {
+        if (r[at[5]!] !== method) continue;
+        const share = r[at[7]!] as number;
+        const r2 = r[at[10]!] as number;
+        rows.push([
+          spec.drivers,
+          r[1],
+          r[at[2]!],
+          r[at[3]!],
+          spec.group,
+          method,
+          share,
+          (r[at[8]!] as number) / r2,
+          (r[at[9]!] as number) / r2,
+          r2,
+        ]);
+      }
+    }
+  }
+  return {
+    columns: [
+      "analysis",
+      "target",
+      "by",
+      "group",
+      "companies",
+      "method",
+      "share",
+      "share_low",
+      "share_high",
+      "r2",
+    ],
+    rows,
+  };
 }
 
 /** Each drivers analysis, its tables long with the analysis name first. */

@@ -224,6 +224,18 @@ describe("softpower build on a study with every engine", () => {
     for (const f of findings) expect(f.source_table).toMatch(/^[a-z_]+$/);
   });
 
+  it("the attribution view gives the tech-company group's share of explained favourability", async () => {
+    const att = (await table("tech_attribution"))[0]!;
+    const imp = (await table("drivers_importance")).find(
+      (r) => r.predictor === "Tech companies" && r.method === "lmg",
+    )!;
+    expect(att).toMatchObject({ analysis: "fav_chn", target: "CHN", companies: "Tech companies" });
+    expect(att.share).toBe(imp.share);
+    expect(att.share_low as number).toBeCloseTo((imp.ci_low as number) / (imp.r2 as number), 12);
+    // Huawei drives China's favourability in the data written above: its share is substantial.
+    expect(att.share as number).toBeGreaterThan(0.2);
+  });
+
   it("records inputs with their SHA-256 and row counts", async () => {
     const { createHash } = await import("node:crypto");
     const runs = await listRuns(db());
