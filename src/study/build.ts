@@ -267,13 +267,15 @@ async function driversStage(
   };
   for (const d of study.drivers) {
     const key = `${d.data}\u0000${JSON.stringify(d.recode ?? null)}`;
-    let frame = frames.get(key);
+    let frame: SurveyFrame | undefined = frames.get(key);
     if (!frame) {
       frame = await readSurveyFrame(d.data);
       rowsOf.set(d.data, frame.n);
       if (d.recode) frame = applyRecode(frame, d.recode).frame;
       frames.set(key, frame);
     }
+    if (d.missing_codes.length)
+      frame = withMissingCodes(frame, [d.outcome, ...d.predictors], d.missing_codes);
     let mask: Uint8Array | null = null;
     for (const [v, allowed] of Object.entries(d.filter ?? {})) {
       const f = factor(frame, v);
@@ -348,6 +350,18 @@ async function driversStage(
       ]);
   }
   Object.assign(tables, acc);
+}
+
+/** A frame whose numeric `vars` have the given codes set to missing (others shared). */
+function withMissingCodes(frame: SurveyFrame, vars: string[], codes: number[]): SurveyFrame {
+  const columns = new Map(frame.columns);
+  const drop = new Set(codes);
+  for (const v of vars) {
+    const c = frame.columns.get(v);
+    if (c?.kind !== "number") continue;
+    columns.set(v, { ...c, values: c.values.map((x) => (drop.has(x) ? Number.NaN : x)) });
+  }
+  return { ...frame, columns };
 }
 
 /** Scores the corpus, then tone by outlet country × target × period, frames, companies, bias. */

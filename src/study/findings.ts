@@ -86,7 +86,7 @@ export function deriveFindings(
       add({
         id: "index_rank_stability",
         section: "index",
-        statement: `Across the uncertainty analysis, the median width of the 5–95% rank interval is ${fmt(median(widths), 1)} places; ${stable} of ${widths.length} units keep one rank in 90% of simulations.`,
+        statement: `Across the uncertainty analysis, the median width of the 5–95% rank interval is ${fmt(median(widths), 1)} places; ${stable} of ${widths.length} units ${stable === 1 ? "keeps" : "keep"} one rank in 90% of simulations.`,
         value: median(widths),
         n: widths.length,
         table: "index_scores",
@@ -219,15 +219,17 @@ export function deriveFindings(
     });
   }
   for (const r of rowsOf(tables.drivers_diff)) {
-    const lo = num(r.ci_low);
-    const hi = num(r.ci_high);
+    // The table holds a − b; the statement speaks of the change from a to b.
+    const change = -num(r.diff);
+    const lo = -num(r.ci_high);
+    const hi = -num(r.ci_low);
     if (!(lo > 0 || hi < 0)) continue;
     if (r.method !== "lmg" && r.method !== "dominance" && r.method !== "rw") continue;
     add({
       id: `drivers_shift_${r.analysis}_${slug(String(r.predictor))}_${slug(`${r.by_a}_${r.by_b}`)}`,
       section: "drivers",
-      statement: `In "${r.analysis}", the importance of ${r.predictor} ${num(r.diff) < 0 ? "rose" : "fell"} between ${r.by} ${r.by_a} and ${r.by_b} by ${fmt(Math.abs(num(r.diff)), 3)} R² points (${pct} interval of ${r.by_a} − ${r.by_b}: ${fmt(lo, 3)} to ${fmt(hi, 3)}).`,
-      value: num(r.diff),
+      statement: `In "${r.analysis}", the importance of ${r.predictor} ${change > 0 ? "rose" : "fell"} from ${r.by} ${r.by_a} to ${r.by_b} by ${fmt(Math.abs(change), 3)} R² points (${pct} interval of the change ${fmt(lo, 3)} to ${fmt(hi, 3)}).`,
+      value: change,
       low: lo,
       high: hi,
       table: "drivers_diff",

@@ -86,6 +86,8 @@ export const DriversSectionSchema = z
     always: z.array(z.string()).optional(),
     /** Weights variable (default: the survey design's weights). */
     weights: z.string().optional(),
+    /** Codes meaning no answer (e.g. don't know 9): missing in the outcome and predictors. */
+    missing_codes: z.array(z.number()).default([]),
     family: z.enum(["gaussian", "binomial"]).default("gaussian"),
     methods: z.array(z.enum(DRIVER_METHODS)).default(["lmg"]),
     bootstrap: z.number().int().min(0).default(200),

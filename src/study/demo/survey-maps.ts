@@ -1,7 +1,15 @@
 import type { DesignSpec } from "../../survey/design.ts";
 import type { RatingsMap } from "../../survey/perceptions.ts";
 import { formatJson } from "./json.ts";
-import { DEMO_ATTRIBUTES, DEMO_TARGETS, DONT_KNOW } from "./survey.ts";
+import { DEMO_ATTRIBUTES, DEMO_COMPANIES, DEMO_TARGETS, DONT_KNOW } from "./survey.ts";
+
+/** Registry names (data/media/companies.json) of the rated companies. */
+const COMPANY_NAMES: Record<string, string> = {
+  huawei: "Huawei",
+  tiktok: "TikTok",
+  apple: "Apple",
+  google: "Google",
+};
 
 /** `data/design.json`: PSUs nested in strata, design weights, no finite-population correction. */
 export function demoDesignJson(): string {
@@ -26,13 +34,22 @@ export function demoRatingsJson(): string {
     measure: "mean",
     top_box: [3, 4],
     dont_know_codes: [DONT_KNOW],
-    ratings: DEMO_TARGETS.flatMap(([p, iso3]) =>
-      [...DEMO_ATTRIBUTES, "favourability"].map((attribute) => ({
-        target: iso3,
-        attribute,
-        column: `${p}_${attribute === "favourability" ? "fav" : attribute}`,
+    ratings: [
+      ...DEMO_TARGETS.flatMap(([p, iso3]) =>
+        [...DEMO_ATTRIBUTES, "favourability"].map((attribute) => ({
+          target: iso3,
+          attribute,
+          column: `${p}_${attribute === "favourability" ? "fav" : attribute}`,
+        })),
+      ),
+      // Companies are targets too (named as in the company registry): the study's technology
+      // pillar rolls their favourability up to the home country.
+      ...DEMO_COMPANIES.map(([c]) => ({
+        target: COMPANY_NAMES[c] ?? c,
+        attribute: "favourability",
+        column: `${c}_fav`,
       })),
-    ),
+    ],
     segments: {
       age_band: {
         variable: "age",
