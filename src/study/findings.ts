@@ -287,14 +287,11 @@ export function deriveFindings(
     add({
       id: `media_bias_${slug(String(r.group))}_${r.target}`,
       section: "media",
-      statement: `With frame and period held fixed, ${who} write about ${countryName(String(r.target))} ${fmt(Math.abs(num(r.estimate)), 3)} ${num(r.estimate) < 0 ? "more negatively" : "more positively"} than about ${String(
-        r.compare,
-      )
-        .split(";")
-        .map((c) => countryName(c))
-        .join(
-          ", ",
-        )} (${pct} interval ${fmt(lo, 3)} to ${fmt(hi, 3)}; ${sig ? "significant" : "not significant"}; ${fmtInt(r.n_mentions)} mentions).`,
+      statement: `With frame and period held fixed, ${who} write about ${countryName(String(r.target))} ${fmt(Math.abs(num(r.estimate)), 3)} ${num(r.estimate) < 0 ? "more negatively" : "more positively"} than about ${andList(
+        String(r.compare)
+          .split(";")
+          .map((c) => countryName(c)),
+      )} (${pct} interval ${fmt(lo, 3)} to ${fmt(hi, 3)}; ${sig ? "significant" : "not significant"}; ${fmtInt(r.n_mentions)} mentions).`,
       value: num(r.estimate),
       low: lo,
       high: hi,
