@@ -136,3 +136,6 @@ await mentionsBench();
 
 const { storeBench } = await import("./store.ts");
 await storeBench();
+
+const { studyBench } = await import("./study.ts");
+await studyBench();

@@ -77,7 +77,7 @@ async function runBuild(
   }
   const findings = r.run.tables.findings?.rows ?? [];
   log(
-    `Run ${r.run.id}: ${tables.length} tables in ${relative(process.cwd(), r.dbPath) || r.dbPath}; exported to ${relative(process.cwd(), r.outDir) || r.outDir}\n`,
+    `  store ${r.storeMs} ms, export ${r.exportMs} ms\nRun ${r.run.id}: ${tables.length} tables in ${relative(process.cwd(), r.dbPath) || r.dbPath}; exported to ${relative(process.cwd(), r.outDir) || r.outDir}\n`,
   );
   const scores = r.run.tables.index_scores;
   if (scores?.rows.length) {

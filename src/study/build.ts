@@ -44,6 +44,9 @@ export interface BuildResult {
   run: RunRecord;
   dbPath: string;
   outDir: string;
+  /** Milliseconds to write the run into the store (one transaction) and to export it. */
+  storeMs: number;
+  exportMs: number;
 }
 
 /**
@@ -118,7 +121,7 @@ export async function buildStudy(
       "media",
       async () => {
         await mkdir(workDir, { recursive: true });
-        const mentions = join(workDir, `mentions-${process.pid}.csv`);
+        const mentions = join(workDir, `mentions-${process.pid}.parquet`);
         try {
           return await mediaStage(study, mentions, tables, rowsOf, threads);
         } finally {
@@ -177,10 +180,14 @@ export async function buildStudy(
     tables,
     synthetic: cfg.synthetic,
   };
+  let t = performance.now();
   await writeRun(dbPath, run);
+  const storeMs = Math.round(performance.now() - t);
   const outDir = join(study.dir, "out");
+  t = performance.now();
   if (o.export !== false) await exportRun(outDir, run);
-  return { run, dbPath, outDir };
+  const exportMs = Math.round(performance.now() - t);
+  return { run, dbPath, outDir, storeMs, exportMs };
 }
 
 /**
@@ -352,6 +359,19 @@ async function driversStage(
   Object.assign(tables, acc);
 }
 
+/** Worker threads for scoring: one for small corpora (workers cost ~0.3 s to start), else all cores. */
+async function autoThreads(corpus: string): Promise<number> {
+  const { stat, readdir } = await import("node:fs/promises");
+  const { availableParallelism } = await import("node:os");
+  let bytes = 0;
+  const st = await stat(corpus);
+  if (st.isDirectory()) {
+    for (const e of await readdir(corpus, { recursive: true, withFileTypes: true }))
+      if (e.isFile()) bytes += (await stat(join(e.parentPath, e.name))).size;
+  } else bytes = st.size;
+  return bytes < 8 * 2 ** 20 ? 1 : Math.max(1, availableParallelism());
+}
+
 /** A frame whose numeric `vars` have the given codes set to missing (others shared). */
 function withMissingCodes(frame: SurveyFrame, vars: string[], codes: number[]): SurveyFrame {
   const columns = new Map(frame.columns);
@@ -377,8 +397,7 @@ async function mediaStage(
     corpus: md.corpus,
     map: md.fields,
     out: mentions,
-    threads:
-      threads === "auto" ? Math.max(1, (await import("node:os")).availableParallelism()) : threads,
+    threads: threads === "auto" ? await autoThreads(md.corpus) : threads,
     skipBad: md.skip_bad,
   });
   rowsOf.set(md.corpus, counts.articles);
