@@ -23,6 +23,7 @@ import { driverTables } from "../tasks/drivers.ts";
 import { indexTables } from "../tasks/index-build.ts";
 import { biasTable, scoreCorpus, summariseMentions } from "../tasks/media.ts";
 import { compareRanks } from "./compare.ts";
+import { mediaEvidence } from "./evidence.ts";
 import { type ExtraPillar, extendCoinTables } from "./extend-coin.ts";
 import { deriveFindings } from "./findings.ts";
 import type { LoadedStudy } from "./load.ts";
@@ -445,6 +446,7 @@ async function mediaStage(
     bias.rows.push(...t.rows);
   }
   if (bias.rows.length) tables.media_bias = bias;
+  tables.media_evidence = await mediaEvidence(mentions, md.corpus, md.fields, targets);
   tables.media_corpus = {
     columns: ["articles", "mentions", "duplicates", "bad"],
     rows: [[counts.articles, counts.mentions, counts.duplicates, counts.bad]],

@@ -78,6 +78,19 @@ describe("the demo study (synthetic)", () => {
     }
   });
 
+  it("keeps the sentences behind the tone numbers as evidence", async () => {
+    const ev = await table("media_evidence");
+    expect(ev.length).toBeGreaterThan(20);
+    for (const e of ev) {
+      expect(typeof e.sentence).toBe("string");
+      // A leader or company mention is named in its sentence (names, demonyms and capitals map
+      // to the country as entity); the tone's sign matches the kind of example.
+      if (e.via === "leader" || e.via === "company")
+        expect(e.sentence as string).toContain(String(e.entity).split(" ").at(-1));
+      expect(Math.sign(e.tone as number)).toBe(e.kind === "most negative" ? -1 : 1);
+    }
+  });
+
   it("builds the index for every country with polling and technology pillars", async () => {
     const scores = await table("index_scores");
     expect(scores).toHaveLength(60);
