@@ -17,6 +17,34 @@ export async function readSurveyFrame(path: string): Promise<SurveyFrame> {
   return frameFromTable(parseCsv(text, basename(path), { lineNumbers: text.length < 2_000_000 }));
 }
 
+/**
+ * readSurveyFrame with a cache for slow formats (SPSS .sav parsing takes seconds): the parsed
+ * frame is kept in `cacheDir` under the file's SHA-256 and the softpower version (v8 serialised:
+ * typed arrays and maps as they are), so a rebuild on unchanged data reads it in milliseconds.
+ * CSV is read directly. A damaged cache entry is ignored and rewritten.
+ */
+export async function readSurveyFrameCached(path: string, cacheDir: string): Promise<SurveyFrame> {
+  if (extname(path).toLowerCase() !== ".sav") return readSurveyFrame(path);
+  const { readFile, writeFile, mkdir, rename } = await import("node:fs/promises");
+  const { serialize, deserialize } = await import("node:v8");
+  const { join } = await import("node:path");
+  const { sha256File } = await import("./write.ts");
+  const { VERSION } = await import("../core/version.ts");
+  const key = join(cacheDir, `frame-${await sha256File(path)}-${VERSION}.v8`);
+  try {
+    const f = deserialize(await readFile(key)) as SurveyFrame;
+    if (f && typeof f.n === "number" && f.columns instanceof Map) return f;
+  } catch {
+    // no or damaged cache entry: parse the file
+  }
+  const frame = await readSurveyFrame(path);
+  await mkdir(cacheDir, { recursive: true });
+  const tmp = `${key}.tmp-${process.pid}`;
+  await writeFile(tmp, serialize(frame));
+  await rename(tmp, key);
+  return frame;
+}
+
 /** A survey frame from a table of strings; see {@link readSurveyFrame}. */
 export function frameFromTable(t: Table): SurveyFrame {
   const n = t.rows.length;

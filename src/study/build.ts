@@ -8,7 +8,7 @@ import { VERSION } from "../core/version.ts";
 import { dataFromTable, metaFromTable, weightSetsFromTable } from "../io/coin.ts";
 import { duckQuery, mentionsSource } from "../io/duck.ts";
 import { readComparison, readIndicatorSources, type SourceLog } from "../io/indicator-sources.ts";
-import { readSurveyFrame } from "../io/survey-data.ts";
+import { readSurveyFrameCached } from "../io/survey-data.ts";
 import { readTable, type Table } from "../io/table.ts";
 import { type Cell, sha256Path } from "../io/write.ts";
 import { rankDescending } from "../stats/rank.ts";
@@ -277,7 +277,7 @@ async function driversStage(
     const key = `${d.data}\u0000${JSON.stringify(d.recode ?? null)}`;
     let frame: SurveyFrame | undefined = frames.get(key);
     if (!frame) {
-      frame = await readSurveyFrame(d.data);
+      frame = await readSurveyFrameCached(d.data, join(study.dir, ".softpower", "cache"));
       rowsOf.set(d.data, frame.n);
       if (d.recode) frame = applyRecode(frame, d.recode).frame;
       frames.set(key, frame);

@@ -1,5 +1,6 @@
+import { join } from "node:path";
 import type { TableData } from "../composite/tables.ts";
-import { readSurveyFrame } from "../io/survey-data.ts";
+import { readSurveyFrameCached } from "../io/survey-data.ts";
 import { applyCalibration } from "../survey/calibration-spec.ts";
 import { buildDesign } from "../survey/design.ts";
 import { factor, type SurveyFrame, subsetFrame } from "../survey/frame.ts";
@@ -29,7 +30,10 @@ export interface SurveyStageResult {
  */
 export async function surveyStage(study: LoadedStudy): Promise<SurveyStageResult> {
   const sv = study.survey!;
-  let frame: SurveyFrame = await readSurveyFrame(sv.data);
+  let frame: SurveyFrame = await readSurveyFrameCached(
+    sv.data,
+    join(study.dir, ".softpower", "cache"),
+  );
   if (sv.recode) frame = applyRecode(frame, sv.recode).frame;
   const waves: { label: string; frame: SurveyFrame }[] = [];
   if (sv.wave) {
