@@ -499,6 +499,12 @@ async function indexStage(
       throw new InputError(
         `study.yaml (polling.wave): no wave "${pl.wave}" in the survey (have: ${survey.waves.map((w) => w.wave).join(", ")})`,
       );
+    const rated = new Set(wave.ratings.map((r) => r.attribute));
+    const unknown = (pl.attributes ?? []).filter((a) => !rated.has(a));
+    if (unknown.length)
+      throw new InputError(
+        `study.yaml (polling.attributes): ${unknown.map((a) => `"${a}"`).join(", ")} not rated in the survey (rated attributes: ${[...rated].join(", ")})`,
+      );
     const p = pollingValues(wave.ratings, {
       attributes: pl.attributes,
       weights: pl.audience_weights,

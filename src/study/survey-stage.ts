@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import type { TableData } from "../composite/tables.ts";
+import { InputError } from "../core/errors.ts";
 import { readSurveyFrameCached } from "../io/survey-data.ts";
 import { applyCalibration } from "../survey/calibration-spec.ts";
 import { buildDesign } from "../survey/design.ts";
@@ -47,7 +48,16 @@ export async function surveyStage(study: LoadedStudy): Promise<SurveyStageResult
   for (const w of waves) {
     let design = buildDesign(w.frame, sv.design);
     if (sv.calibration) design = applyCalibration(design, sv.calibration);
-    const r = perceptions(design, sv.ratings, sv.segments);
+    let r: ReturnType<typeof perceptions>;
+    try {
+      r = perceptions(design, sv.ratings, sv.segments);
+    } catch (e) {
+      if (e instanceof InputError)
+        throw new InputError(
+          `survey${w.label ? ` (wave ${w.label})` : ""}: ${e.message.replace(/^--segments/, "survey.segments")}`,
+        );
+      throw e;
+    }
     out.push({ wave: w.label, ratings: r.ratings, headToHead: r.headToHead });
   }
   const measure = sv.ratings.measure;

@@ -147,6 +147,32 @@ describe("study.yaml errors name the key and the line", () => {
     );
   });
 
+  it("build errors name the study key: an unrated polling attribute, an unknown segment", async () => {
+    const { cp } = await import("node:fs/promises");
+    const dir = await mkdtemp(join(tmpdir(), "softpower-bad-build-"));
+    await cp("examples/demo/data", join(dir, "data"), { recursive: true });
+    const base = (await readFile("examples/demo/study.yaml", "utf8")).replace(
+      /\nmedia:[\s\S]*?\n(?=polling:)/,
+      "\n",
+    );
+    await writeFile(
+      join(dir, "study.yaml"),
+      base.replace("attributes: [favourability]", "attributes: [charm]"),
+    );
+    let r = cli(["build", dir]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(
+      /polling\.attributes\): "charm" not rated in the survey \(rated attributes: .*favourability/,
+    );
+    await writeFile(
+      join(dir, "study.yaml"),
+      base.replace("  wave: wave\n", "  wave: wave\n  segments: [income]\n"),
+    );
+    r = cli(["build", dir]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/survey \(wave 1\): survey\.segments: "income" is not a segment/);
+  }, 60_000);
+
   it("index needs exactly one of data and sources", async () => {
     const msg = await loadError("name: x\ntargets: [USA]\nindex: { meta: m.csv }\n");
     expect(msg).toMatch(/give either data .* or sources/);
