@@ -12,6 +12,7 @@ import { InputError } from "../../src/core/errors.ts";
 import { parseConfig } from "../../src/io/config-file.ts";
 import { loadStudy } from "../../src/study/load.ts";
 import { StudySchema, studyJsonSchema } from "../../src/study/schema.ts";
+import { hasShared } from "../helpers/shared.ts";
 
 const examples = readdirSync("examples").filter((d) =>
   existsSync(join("examples", d, "study.yaml")),
@@ -55,6 +56,12 @@ describe("study.yaml schema", () => {
       const s = parseConfig(text, "study.yaml", StudySchema);
       expect(s.name.length).toBeGreaterThan(0);
       expect(s.targets.length).toBeGreaterThan(0);
+      // With the shared data present, load it whole: every referenced file exists and every
+      // spec file (pipeline, uncertainty, sources, design, ratings...) validates.
+      if (hasShared || ex === "demo") {
+        const loaded = await loadStudy(join("examples", ex));
+        expect(loaded.files.length).toBeGreaterThan(1);
+      }
     });
   }
 
