@@ -1,5 +1,6 @@
 import type { TableData } from "../composite/tables.ts";
 import { InputError } from "../core/errors.ts";
+import type { Cell } from "../io/write.ts";
 import { COMPANIES } from "../media/gazetteer/build.ts";
 import type { CompanyRecord } from "../media/gazetteer/types.ts";
 import type { RatingRow } from "../survey/perceptions.ts";
@@ -122,4 +123,67 @@ export function techSignals(o: {
     });
   }
   return { indicators, table: { columns: ["uCode", "signal", "value", "basis"], rows } };
+}
+/**
+ * The attribution view: for each named drivers analysis, the share of explained variance in
+ * favourability carried by its company group (LMG or the first method), per group of `by`.
+ */
+export function techAttribution(
+  tables: Record<string, TableData>,
+  specs: { drivers: string; group: string }[],
+): TableData {
+  const t = tables.drivers_importance;
+  const cols = [
+    "analysis",
+    "target",
+    "by",
+    "group",
+    "predictor",
+    "method",
+    "value",
+    "share",
+    "ci_low",
+    "ci_high",
+    "r2",
+  ];
+  const rows: Cell[][] = [];
+  if (t) {
+    const at = cols.map((c) => t.columns.indexOf(c));
+    for (const spec of specs) {
+      const mine = t.rows.filter((r) => r[0] === spec.drivers && r[at[4]!] === spec.group);
+      const method = mine[0]?.[at[5]!];
+      for (const r of mine) {
+        if (r[at[5]!] !== method) continue;
+        const share = r[at[7]!] as number;
+        const r2 = r[at[10]!] as number;
+        rows.push([
+          spec.drivers,
+          r[1],
+          r[at[2]!],
+          r[at[3]!],
+          spec.group,
+          method,
+          share,
+          (r[at[8]!] as number) / r2,
+          (r[at[9]!] as number) / r2,
+          r2,
+        ]);
+      }
+    }
+  }
+  return {
+    columns: [
+      "analysis",
+      "target",
+      "by",
+      "group",
+      "companies",
+      "method",
+      "share",
+      "share_low",
+      "share_high",
+      "r2",
+    ],
+    rows,
+  };
 }
