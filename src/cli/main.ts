@@ -6,6 +6,7 @@ import { registerDriversCommand } from "./drivers-command.ts";
 import { registerIndexCommand } from "./index-command.ts";
 import { registerMediaCommand } from "./media-command.ts";
 import { registerRunsCommand } from "./runs-command.ts";
+import { registerServeCommand } from "./serve-command.ts";
 import { registerStudyCommands } from "./study-command.ts";
 import { registerSurveyCommand } from "./survey-command.ts";
 
@@ -28,6 +29,7 @@ export async function main(argv: string[]): Promise<number> {
   registerDemoCommand(program);
   registerStudyCommands(program);
   registerRunsCommand(program);
+  registerServeCommand(program);
   try {
     await program.parseAsync(argv);
     return 0;
