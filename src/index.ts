@@ -59,6 +59,17 @@ export { median, quantile } from "./stats/quantile.ts";
 export { rank, rankDescending } from "./stats/rank.ts";
 export { createRng, type Rng } from "./stats/rng.ts";
 export { saltelliSample, sobolEstimate } from "./stats/sobol.ts";
+// Results store (DuckDB): runs of a study
+export { diffRuns } from "./store/diff.ts";
+export { exportRun } from "./store/export.ts";
+export { listRuns, readRun, readRunTable } from "./store/read.ts";
+export type { RunInfo, RunRecord, RunSummary } from "./store/types.ts";
+export { writeRun } from "./store/write-run.ts";
+// Studies end to end
+export { type BuildResult, buildStudy } from "./study/build.ts";
+export { deriveFindings } from "./study/findings.ts";
+export { type LoadedStudy, loadStudy } from "./study/load.ts";
+export { type Study, StudySchema, studyJsonSchema } from "./study/schema.ts";
 export { byDomains, svyBy } from "./survey/by.ts";
 export { calibrate, postStratify, rake, trimWeights } from "./survey/calibrate.ts";
 export { propCI, waldCI } from "./survey/ci.ts";
