@@ -54,13 +54,8 @@ async function runServe(dir: string, o: ServeOptions): Promise<void> {
     );
   const app = createApp({ studies, webRoot: WEB_ROOT });
   const server = await startServer({ app, host, port });
-  process.stdout.write(`Serving ${studies.map((s) => s.id).join(", ")} at ${server.url}\n`);
-  if (!existsSync(join(WEB_ROOT, "index.html")))
-    process.stdout.write(
-      `The dashboard is not built (npm run build:web); the API works: ${server.url}api/studies\n`,
-    );
-  process.stdout.write("Press Ctrl+C to stop.\n");
-  const signal = await new Promise<NodeJS.Signals>((done) => {
+  // Listen for the signals before printing the URL: whoever waits for that line may stop us at once.
+  const stopped = new Promise<NodeJS.Signals>((done) => {
     const on = (s: NodeJS.Signals) => {
       process.off("SIGINT", on);
       process.off("SIGTERM", on);
@@ -69,6 +64,13 @@ async function runServe(dir: string, o: ServeOptions): Promise<void> {
     process.on("SIGINT", on);
     process.on("SIGTERM", on);
   });
+  process.stdout.write(`Serving ${studies.map((s) => s.id).join(", ")} at ${server.url}\n`);
+  if (!existsSync(join(WEB_ROOT, "index.html")))
+    process.stdout.write(
+      `The dashboard is not built (npm run build:web); the API works: ${server.url}api/studies\n`,
+    );
+  process.stdout.write("Press Ctrl+C to stop.\n");
+  const signal = await stopped;
   await server.close();
   process.stdout.write(`Stopped (${signal}).\n`);
 }

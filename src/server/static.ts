@@ -121,41 +121,26 @@ async function readInside(
 }
 
 /**
- * Answers a GET/HEAD for a non-API path from `webRoot`. `/` (and a path without an extension
- * that matches no file, for client-side routes) is `index.html`; when the root has no
- * index.html, `/` is a short page saying how to build the dashboard. Files under `assets/`
- * (Vite's content-hashed names) are cached for a year; everything else is revalidated.
+ * Answers a GET/HEAD for a non-API path from `webRoot`; `/` is `index.html`. When the root has
+ * no index.html, `/` is a short page saying how to build the dashboard. No fallback to
+ * index.html for other paths (the dashboard routes by URL hash). Files under `assets/` (Vite's
+ * content-hashed names) are cached for a year; everything else is revalidated by ETag.
  */
 export async function serveStatic(c: Context, webRoot: string | undefined): Promise<Response> {
   const segments = safeSegments(rawPath(c));
   if (segments.some((s) => s.startsWith("."))) throw notFound(`no file ${c.req.path}`);
   const rootReal = webRoot === undefined ? undefined : await real(webRoot);
-  const wantsIndex =
-    segments.length === 0 || (segments.length === 1 && segments[0] === "index.html");
-  let file =
-    rootReal === undefined
-      ? undefined
-      : await readInside(rootReal, segments.length ? segments : ["index.html"]);
-  let isIndex = wantsIndex;
-  if (
-    !file &&
-    rootReal !== undefined &&
-    !wantsIndex &&
-    extname(segments.at(-1) ?? "") === "" &&
-    segments[0] !== "assets"
-  ) {
-    file = await readInside(rootReal, ["index.html"]);
-    isIndex = true;
-  }
+  const wanted = segments.length === 0 ? ["index.html"] : segments;
+  const file = rootReal === undefined ? undefined : await readInside(rootReal, wanted);
   if (!file) {
-    if (wantsIndex)
+    if (wanted.length === 1 && wanted[0] === "index.html")
       return c.body(NOT_BUILT_PAGE, 200, {
         "Content-Type": "text/html; charset=utf-8",
         "Cache-Control": CACHE.none,
       });
     throw notFound(`no file ${c.req.path}`);
   }
-  const cacheControl = !isIndex && segments[0] === "assets" ? CACHE.immutable : CACHE.revalidate;
+  const cacheControl = wanted[0] === "assets" ? CACHE.immutable : CACHE.revalidate;
   const headers = { ETag: file.etag, "Cache-Control": cacheControl };
   if (matchesEtag(c.req.header("If-None-Match"), file.etag)) return c.body(null, 304, headers);
   return c.body(file.body, 200, { ...headers, "Content-Type": file.type });
