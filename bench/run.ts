@@ -139,3 +139,6 @@ await storeBench();
 
 const { studyBench } = await import("./study.ts");
 await studyBench();
+
+const { serverBench } = await import("./server.ts");
+await serverBench();
