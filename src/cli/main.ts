@@ -5,6 +5,7 @@ import { registerDemoCommand } from "./demo-command.ts";
 import { registerDriversCommand } from "./drivers-command.ts";
 import { registerIndexCommand } from "./index-command.ts";
 import { registerMediaCommand } from "./media-command.ts";
+import { registerReportCommand } from "./report-command.ts";
 import { registerRunsCommand } from "./runs-command.ts";
 import { registerServeCommand } from "./serve-command.ts";
 import { registerStudyCommands } from "./study-command.ts";
@@ -29,6 +30,7 @@ export async function main(argv: string[]): Promise<number> {
   registerDemoCommand(program);
   registerStudyCommands(program);
   registerRunsCommand(program);
+  registerReportCommand(program);
   registerServeCommand(program);
   try {
     await program.parseAsync(argv);

@@ -89,8 +89,8 @@ export async function sha256Path(path: string): Promise<string> {
   return h.digest("hex");
 }
 
-/** Writes one file atomically (temporary sibling, then rename), creating its folder. */
-export async function writeFileAtomic(path: string, text: string): Promise<void> {
+/** Writes one file atomically (temporary sibling, then rename), creating its folder; text or bytes. */
+export async function writeFileAtomic(path: string, text: string | Uint8Array): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${Date.now()}`);
   try {
