@@ -6,22 +6,33 @@ export type Async<T> =
   | { status: "error"; error: Error }
   | { status: "ready"; value: T };
 
-/** Runs `load` whenever `deps` change and follows its promise (stale results are dropped). */
+/**
+ * Runs `load` whenever `deps` change and follows its promise. A result belongs to the deps it was
+ * loaded for: after a change the state is "loading" at once (never the previous value), and
+ * results that arrive late are dropped.
+ */
 export function useAsync<T>(load: () => Promise<T>, deps: readonly unknown[]): Async<T> {
-  const [state, setState] = useState<Async<T>>({ status: "loading" });
+  const key = JSON.stringify(deps);
+  const [state, setState] = useState<{ key: string; state: Async<T> }>({
+    key: "",
+    state: { status: "loading" },
+  });
   useEffect(() => {
     let live = true;
-    setState({ status: "loading" });
     load().then(
-      (value) => live && setState({ status: "ready", value }),
+      (value) => live && setState({ key, state: { status: "ready", value } }),
       (e: unknown) =>
-        live && setState({ status: "error", error: e instanceof Error ? e : new Error(String(e)) }),
+        live &&
+        setState({
+          key,
+          state: { status: "error", error: e instanceof Error ? e : new Error(String(e)) },
+        }),
     );
     return () => {
       live = false;
     };
-  }, deps);
-  return state;
+  }, [key]);
+  return state.key === key ? state.state : { status: "loading" };
 }
 
 /** The width of an element in pixels (0 until measured), following resizes. */

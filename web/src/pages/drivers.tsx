@@ -27,7 +27,7 @@ function Drivers(props: { ctx: PageContext }) {
   const state = useAsync(async () => {
     const ts = await Promise.all(names.map((n) => api.table(ctx.study.id, ctx.run.id, n)));
     return Object.fromEntries(names.map((n, i) => [n, ts[i]!])) as Record<string, Table>;
-  }, [ctx.run.id]);
+  }, [ctx.study.id, ctx.run.id]);
   return (
     <Await state={state} what="the driver analysis">
       {(t) => <DriversBody ctx={ctx} tables={t} />}
