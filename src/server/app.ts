@@ -177,8 +177,6 @@ function producedBy(table: string): string {
   if (table.startsWith("drivers_")) return "the drivers section of study.yaml";
   if (table === "media_bias")
     return "media.bias in study.yaml (a group, a target and a comparison set)";
-  if (table === "media_evidence")
-    return "the media section of study.yaml (media: corpus; written by builds of softpower that record evidence sentences)";
   if (table.startsWith("media_")) return "the media section of study.yaml (media: corpus)";
   if (table === "index_sensitivity")
     return "index.uncertainty in study.yaml with a Sobol sensitivity spec";
@@ -191,8 +189,12 @@ function producedBy(table: string): string {
 
 /** 404 for a table the run does not have, naming what produces it. */
 function missingTable(ctx: RunContext, table: string): ApiError {
+  const older =
+    table === "media_evidence" && hasTable(ctx, "media_tone")
+      ? "; this run has media tables but predates media_evidence: build the study again"
+      : "";
   return notFound(
-    `run ${ctx.runId} of study ${ctx.study.id} has no table ${table}: it is produced by ${producedBy(table)}`,
+    `run ${ctx.runId} of study ${ctx.study.id} has no table ${table}: it is produced by ${producedBy(table)}${older}`,
   );
 }
 
