@@ -366,6 +366,18 @@ describe("dashboard in Chromium", () => {
     expect(drain()).toEqual([]);
   });
 
+  it("the media page shows the sentences behind a tone figure", async () => {
+    await goto("#/media?study=demo");
+    const overall = page.locator("[data-testid=tone-overall]");
+    await overall.waitFor();
+    await overall.getByRole("button", { name: "Show sentences" }).first().click();
+    const items = page.locator("[data-testid=evidence] li");
+    await items.first().waitFor();
+    expect(await items.count()).toBeGreaterThan(0);
+    expect((await items.first().locator("blockquote").textContent())?.length).toBeGreaterThan(10);
+    expect(drain()).toEqual([]);
+  });
+
   it("pages whose tables the run lacks say so instead of failing", async () => {
     for (const p of ["overview", "weights", "profile", "drivers", "media"] as const) {
       await goto(`#/${p}?study=survey-only`);

@@ -48,9 +48,12 @@ function MediaBody(props: { ctx: PageContext; tables: Record<string, Table> }) {
   const route = ctx.route;
   const tone = rowsOf(tables.media_tone!);
   const targets = distinct(tone.map((r) => String(r.target))).sort();
-  const chosen = (route.params.targets?.split(",") ?? targets.slice(0, 2)).filter((t) =>
-    targets.includes(t),
-  );
+  const studyTargets = Array.isArray(ctx.run.config.targets)
+    ? (ctx.run.config.targets as unknown[]).map(String).filter((t) => targets.includes(t))
+    : [];
+  const chosen = (
+    route.params.targets?.split(",") ?? (studyTargets.length ? studyTargets : targets.slice(0, 2))
+  ).filter((t) => targets.includes(t));
   const outlets = distinct(tone.map((r) => String(r.outlet_country))).sort();
   const minMentions = Number(route.params.min ?? 3);
   const series = tone

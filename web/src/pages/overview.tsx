@@ -272,7 +272,11 @@ function PillarBars(props: { data: IndexData; unit: UnitScore }) {
           marginLeft: 190,
           marginRight: 36,
           x: { label: "Score", grid: true, nice: true },
-          y: { label: null, domain: rows.map((r) => String(r.pillar)), tickFormat: short },
+          y: {
+            label: null,
+            domain: rows.map((r) => String(r.pillar)),
+            tickFormat: (s: string) => short(s),
+          },
           ariaLabel: `Pillar scores of ${unit.uName}`,
           marks: [
             Plot.barX(rows, {

@@ -143,7 +143,7 @@ function PeerChart(props: { data: IndexData; shown: string[] }) {
           height: 60 + domain.length * 34,
           marginLeft: 200,
           x: { label: "Score", grid: true },
-          y: { domain, label: null, tickFormat: short },
+          y: { domain, label: null, tickFormat: (s: string) => short(s) },
           color: { domain: shown, range: [...OKABE_ITO], legend: true },
           ariaLabel: "Pillar scores of the country and its peers",
           marks: [

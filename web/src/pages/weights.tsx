@@ -170,7 +170,8 @@ function Calculator(props: { ctx: PageContext; engine: IndexEngine; data: IndexD
               }}
             >
               {isOpen ? "Hide" : "Show"} {kids.length}{" "}
-              {fw.level.get(code) === 2 ? "indicators" : "components"}
+              {fw.level.get(code) === 2 ? "indicator" : "component"}
+              {kids.length === 1 ? "" : "s"}
             </button>
           )}
         </div>
