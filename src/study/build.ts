@@ -1,6 +1,7 @@
 import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { TableData } from "../composite/tables.ts";
+import { InputError } from "../core/errors.ts";
 import { VERSION } from "../core/version.ts";
 import { sha256Path } from "../io/write.ts";
 import { storePath } from "../store/db.ts";
@@ -166,11 +167,28 @@ export async function buildStudy(
     synthetic: cfg.synthetic,
   };
   let t = performance.now();
-  await writeRun(dbPath, run);
+  await retryWhileBusy(() => writeRun(dbPath, run));
   const storeMs = Math.round(performance.now() - t);
   const outDir = join(study.dir, "out");
   t = performance.now();
   if (o.export !== false) await exportRun(outDir, run);
   const exportMs = Math.round(performance.now() - t);
   return { run, dbPath, outDir, storeMs, exportMs };
+}
+
+/**
+ * Runs `fn`, retrying for up to `ms` while the store is briefly held by another process (a
+ * `softpower serve` reading it opens it for milliseconds at a time).
+ */
+async function retryWhileBusy<T>(fn: () => Promise<T>, ms = 5000): Promise<T> {
+  const until = performance.now() + ms;
+  for (;;) {
+    try {
+      return await fn();
+    } catch (e) {
+      if (!(e instanceof InputError) || !/in use by another process/.test(e.message)) throw e;
+      if (performance.now() > until) throw e;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
 }
