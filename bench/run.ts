@@ -142,3 +142,6 @@ await studyBench();
 
 const { serverBench } = await import("./server.ts");
 await serverBench();
+
+const { dashboardBench } = await import("./dashboard.ts");
+await dashboardBench();
