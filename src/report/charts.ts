@@ -12,7 +12,7 @@
 import * as Plot from "@observablehq/plot";
 import { parseHTML } from "linkedom";
 import { countryName } from "../study/findings.ts";
-import { andList, fixed, int, plainName, signed } from "./format.ts";
+import { andList, attr, fixed, int, plainName, signed } from "./format.ts";
 import type {
   DriversAnalysis,
   IndexModel,
@@ -66,7 +66,16 @@ export function renderSvg(id: string, options: Plot.PlotOptions): string {
     className: "sp-plot",
     document: document as unknown as NonNullable<Plot.PlotOptions["document"]>,
   });
-  return normaliseSvg(id, (el as unknown as { outerHTML: string }).outerHTML);
+  const svg = normaliseSvg(id, (el as unknown as { outerHTML: string }).outerHTML);
+  // An accessible name for the image; `labelled` replaces it with the chart's title.
+  return svg.replace(/^<svg/, `<svg role="img" aria-label="${attr(id)}"`);
+}
+
+/** The chart with its title as the SVG's accessible name. */
+function labelled(c: Chart): Chart {
+  return c.svg
+    ? { ...c, svg: c.svg.replace(`aria-label="${attr(c.id)}"`, `aria-label="${attr(c.title)}"`) }
+    : c;
 }
 
 function normaliseSvg(id: string, svg: string): string {
@@ -135,7 +144,7 @@ export function rankingChart(
   const marginLeft = marginFor(shown.map(label));
   const height = 30 + 40 + shown.length * 16;
   if (!index.hasUncertainty) {
-    return {
+    return labelled({
       id: "chart-ranking",
       title: `Index ranking: ${index.top.name} scores`,
       caption: `${scope} Bars: score on the ${index.top.name} (no uncertainty analysis in this run, so no rank intervals).`,
@@ -161,10 +170,10 @@ export function rankingChart(
             ],
           })
         : null,
-    };
+    });
   }
   const runs = o.runs ? `${int(o.runs)} Monte Carlo runs` : "the Monte Carlo runs";
-  return {
+  return labelled({
     id: "chart-ranking",
     title: "Index ranking with 90% rank intervals",
     caption: `${scope} Dot: rank in the nominal build; whisker: the 5th to 95th percentile of the rank over ${runs}; tick: median rank. Score in brackets.`,
@@ -206,7 +215,7 @@ export function rankingChart(
           ],
         })
       : null,
-  };
+  });
 }
 
 /** The units whose pillar profiles are shown: the study's targets, then the top-ranked, `max` in all. */
@@ -243,7 +252,7 @@ export function pillarChart(index: IndexModel, o: { targets: string[]; max?: num
   const values = data.map((d) => d.score).filter(finite);
   const lo = Math.min(0, ...values);
   const hi = Math.max(0, ...values);
-  return {
+  return labelled({
     id: "chart-pillars",
     title: `Pillar profiles: ${index.pillars.length} pillars of the ${index.top.name}`,
     caption: `Pillar scores (one level below the ${index.top.name}) of ${andList(codes.map((c) => countryName(c, unitName.get(c) ?? c)))}: the study's targets and the top-ranked units, out of ${int(ranked.length)} units. Bars are labelled with the unit's code, score and pillar rank.`,
@@ -285,7 +294,7 @@ export function pillarChart(index: IndexModel, o: { targets: string[]; max?: num
           ],
         })
       : null,
-  };
+  });
 }
 
 /** Sobol sensitivity: first-order (Si) and total (STi) indices per uncertain factor, with intervals. */
@@ -296,7 +305,7 @@ export function sobolChart(index: IndexModel): Chart {
   ]);
   const order = [...index.sensitivity].sort((a, b) => b.sti - a.sti).map((s) => s.factor);
   const c = (k: string) => (k === "first-order Si" ? OKABE_ITO[2] : OKABE_ITO[3]);
-  return {
+  return labelled({
     id: "chart-sobol",
     title: "Sensitivity of the ranks: Sobol indices by factor",
     caption: `${int(index.sensitivity.length)} uncertain assumptions; first-order (Si) and total-order (STi) Sobol indices of the ranks of ${int(index.units.length)} units, with bootstrap intervals. A factor with a large STi moves ranks most, alone or with others.`,
@@ -332,7 +341,7 @@ export function sobolChart(index: IndexModel): Chart {
           ],
         })
       : null,
-  };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -371,7 +380,7 @@ export function headToHeadChart(
       : c.leader === b || c.diff < 0
         ? cb
         : "#999999";
-  return {
+  return labelled({
     id: "chart-h2h",
     title: `Head to head: ${countryName(a)} vs ${countryName(b)}`,
     caption: `Each cell: the rating of ${countryName(a)} minus that of ${countryName(b)} in ${unitText}, all respondents, ${names.length} audiences, up to ${int(survey.respondents)} respondents.${wave} Colour: who leads; solid with * = lead significant at ${pctLevel} (paired test), pale = not significant.`,
@@ -412,7 +421,7 @@ export function headToHeadChart(
           ],
         })
       : null,
-  };
+  });
 }
 
 /** Ratings of each target by audience (one attribute, favourability when rated), with intervals. */
@@ -429,7 +438,7 @@ export function ratingsChart(survey: SurveyModel, o: { targets: string[]; level:
   const attr = survey.ratingAttribute ?? "";
   const n = survey.ratings.reduce((m, r) => m + (finite(r.n) ? r.n : 0), 0);
   const pctLevel = `${Math.round(o.level * 100)}%`;
-  return {
+  return labelled({
     id: "chart-ratings",
     title: `${cap(attr)} by audience`,
     caption: `${share ? "Share rating each target favourably (top box)" : "Mean rating"} on ${attr}, with its ${pctLevel} design-based interval, all respondents, ${names.length} audiences${survey.wave !== null ? `, wave ${survey.wave}` : ""}; ${int(n)} ratings in all.`,
@@ -466,7 +475,7 @@ export function ratingsChart(survey: SurveyModel, o: { targets: string[]; level:
           ],
         })
       : null,
-  };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -494,7 +503,7 @@ export function driversChart(d: DriversAnalysis, o: { level: number }): Chart {
     .join("; ");
   const pctLevel = `${Math.round(o.level * 100)}%`;
   const method = d.method === "lmg" ? "LMG (Shapley)" : d.method;
-  return {
+  return labelled({
     id: `chart-drivers-${d.name.replace(/[^a-z0-9]+/gi, "-").toLowerCase()}`,
     title: `Drivers of ${d.outcome || d.name}${d.target ? ` (${countryName(d.target)})` : ""}`,
     caption: `Contribution of each predictor (or group) to R², ${method}, with ${pctLevel} bootstrap intervals; ${groupKeys.length > 1 ? `one row per ${d.by} to compare them` : "one analysis"}. Respondents used and fit: ${fit || "not recorded"}.`,
@@ -531,7 +540,7 @@ export function driversChart(d: DriversAnalysis, o: { level: number }): Chart {
           ],
         })
       : null,
-  };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -579,7 +588,7 @@ export function toneChart(media: MediaModel, o: { minMentions?: number; level: n
   const mentions = kept.reduce((s, r) => s + r.mentions, 0);
   const c = (r: ToneRow) => colours.get(r.target)!;
   const pctLevel = `${Math.round(o.level * 100)}%`;
-  return {
+  return labelled({
     id: "chart-tone",
     title: "News tone toward each target over time, by outlet country",
     caption: `Mean tone of mentions (−1 most negative, +1 most positive) per ${media.period}, with ${pctLevel} article-bootstrap bands; ${int(mentions)} mentions in ${int(kept.length)} outlet-country × target × ${media.period} cells with at least ${min} mentions${dropped ? ` (${int(dropped)} sparser cells left out)` : ""}.`,
@@ -620,7 +629,7 @@ export function toneChart(media: MediaModel, o: { minMentions?: number; level: n
           ],
         })
       : null,
-  };
+  });
 }
 
 /** Bias estimates: tone toward the target minus the comparison set, frame and period held fixed. */
@@ -633,7 +642,7 @@ export function biasChart(media: MediaModel, o: { level: number }): Chart {
   const data = media.bias.map((b) => ({ ...b, label: label(b), sig: b.low > 0 || b.high < 0 }));
   const n = media.bias.reduce((s, b) => s + b.mentions, 0);
   const pctLevel = `${Math.round(o.level * 100)}%`;
-  return {
+  return labelled({
     id: "chart-bias",
     title: "Bias estimates: tone toward a target relative to its comparison set",
     caption: `Difference in mean tone toward the target and toward the comparison countries in the same outlets, with frame and period fixed effects and ${pctLevel} article-clustered intervals; filled dot = significant, open = not. ${int(data.length)} estimates over ${int(n)} mentions.`,
@@ -675,5 +684,5 @@ export function biasChart(media: MediaModel, o: { level: number }): Chart {
           ],
         })
       : null,
-  };
+  });
 }
