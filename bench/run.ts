@@ -145,3 +145,6 @@ await serverBench();
 
 const { dashboardBench } = await import("./dashboard.ts");
 await dashboardBench();
+
+const { reportBench } = await import("./report.ts");
+await reportBench();
