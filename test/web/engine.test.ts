@@ -3,6 +3,8 @@
  * the store keeps: the demo's iMeta as the framework table, the Normalised stage as
  * `index_stage_normalised`, checked against buildIndex with the same weights.
  */
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { buildIndex, type Pipeline } from "../../src/composite/pipeline.ts";
@@ -93,4 +95,26 @@ describe("web engine", () => {
       }),
     ).toThrow('index_framework row 1, column Weight: "heavy" is not a number');
   });
+});
+
+describe("the dashboard bundle", () => {
+  const web = fileURLToPath(new URL("../../web/src", import.meta.url));
+  const files = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory()
+        ? files(join(dir, e.name))
+        : /\.tsx?$/.test(e.name)
+          ? [join(dir, e.name)]
+          : [],
+    );
+  for (const f of files(web)) {
+    it(`${f.slice(web.length + 1)} imports no Node built-ins and only the pure engines of src/`, () => {
+      const text = readFileSync(f, "utf8");
+      expect(text).not.toMatch(/from "node:/);
+      for (const m of text.matchAll(/^import (type )?[^;]*from "((\.\.\/)+src\/[^"]+)"/gm)) {
+        if (m[1]) continue;
+        expect(m[2], `${f} imports ${m[2]}`).toMatch(/\/src\/(composite|stats|core\/errors)[./]/);
+      }
+    });
+  }
 });
