@@ -51,6 +51,12 @@ export { buildGazetteer, findMentions, type Mention } from "./media/mentions.ts"
 export { predictTargetTone, type TargetToneModel, targetFeatures } from "./media/target-tone.ts";
 // Media tone
 export { type Lexicon, scoreTone, type ToneScores } from "./media/vader.ts";
+// Reports of a stored run (HTML, PDF, XLSX)
+export { renderHtml } from "./report/html.ts";
+export { type LoadedRun, loadRun, type ReportModel, reportModel } from "./report/model.ts";
+export { renderPdf } from "./report/pdf.ts";
+export { generateReport, type ReportFormat, renderReport } from "./report/report.ts";
+export { renderXlsx } from "./report/xlsx.ts";
 export { correlation, covariance, pearsonPValue } from "./stats/correlation.ts";
 // Statistics kernels
 export { kurtosis, mean, sd, skewness, variance } from "./stats/moments.ts";
