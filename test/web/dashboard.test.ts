@@ -257,6 +257,12 @@ describe("dashboard in Chromium", () => {
     const nominal = rw.run({}).rank;
     expect(Object.keys(shown).sort()).toEqual([...dataset.units].sort());
     for (const [i, unit] of dataset.units.entries()) expect(shown[unit], unit).toBe(expected[i]);
+    // With the stored weights the engine gives the stored ranks (the calculator's baseline).
+    const stored = new Map(
+      rowObjects(await api<ApiTable>(`${base}/tables/index_scores`)).map((r) => [r.uCode, r.rank]),
+    );
+    for (const [i, unit] of dataset.units.entries())
+      expect(nominal[i], unit).toBe(stored.get(unit));
     const moved = dataset.units.filter((_, i) => expected[i] !== nominal[i]);
     expect(moved.length).toBeGreaterThan(5);
     await shot("weights");
