@@ -4,11 +4,10 @@ import { InputError } from "../core/errors.ts";
 import { writeFileAtomic } from "../io/write.ts";
 import {
   defaultReportPath,
-  generateReport,
   parseFormat,
   REPORT_FORMATS,
   type ReportFormat,
-} from "../report/report.ts";
+} from "../report/formats.ts";
 
 interface ReportOptions {
   run: string;
@@ -40,6 +39,8 @@ async function runReport(dir: string, o: ReportOptions): Promise<void> {
   if (o.out !== undefined && o.out.trim() === "") throw new InputError("--out needs a file name");
   const format = chooseFormat(o);
   const t0 = performance.now();
+  // Loaded on use: the renderers pull in Plot, linkedom and exceljs.
+  const { generateReport } = await import("../report/report.ts");
   const { run, content } = await generateReport(dir, o.run, format, {
     generatedAt: o.timestamp ? new Date().toISOString() : undefined,
   });

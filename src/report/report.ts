@@ -2,27 +2,13 @@
  * `softpower report`: one stored run as an HTML document, a PDF or an XLSX workbook. Loads the run
  * once and renders the format asked for; the CLI, the tests and the benchmark call this.
  */
-import { join } from "node:path";
-import { InputError } from "../core/errors.ts";
+import type { ReportFormat } from "./formats.ts";
 import { renderHtml } from "./html.ts";
 import { type LoadedRun, loadRun, type ReportModel, reportModel } from "./model.ts";
 import { renderPdf } from "./pdf.ts";
 import { renderXlsx } from "./xlsx.ts";
 
-export const REPORT_FORMATS = ["html", "pdf", "xlsx"] as const;
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
-
-/** The format named by `s`, or an InputError listing the formats there are. */
-export function parseFormat(s: string, where = "--format"): ReportFormat {
-  const f = s.toLowerCase();
-  if ((REPORT_FORMATS as readonly string[]).includes(f)) return f as ReportFormat;
-  throw new InputError(`${where} must be one of ${REPORT_FORMATS.join(", ")}, got "${s}"`);
-}
-
-/** The default output file: `DIR/reports/report-<run-id>.<ext>` (one file per run and format). */
-export function defaultReportPath(dir: string, runId: string, format: ReportFormat): string {
-  return join(dir, "reports", `report-${runId}.${format}`);
-}
+export { defaultReportPath, parseFormat, REPORT_FORMATS, type ReportFormat } from "./formats.ts";
 
 export interface RenderOptions {
   /** An ISO time printed in the HTML/PDF as "Generated …"; none by default (deterministic bytes). */
