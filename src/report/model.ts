@@ -75,9 +75,24 @@ export async function loadRun(dir: string, ref = "latest"): Promise<LoadedRun> {
     return out;
   });
   const specs: SpecFile[] = [];
+  // Runs record the specs they used (table run_specs); older runs: read the files back.
+  const stored = new Map<string, unknown>();
+  const rs = tables.run_specs;
+  if (rs) {
+    const [ir, is] = [rs.columns.indexOf("role"), rs.columns.indexOf("spec")];
+    for (const r of rs.rows) stored.set(String(r[ir]), JSON.parse(String(r[is])));
+  }
   for (const input of info.inputs) {
     if (!SPEC_ROLES.test(input.role)) continue;
-    specs.push(await readSpec(input, studyDir));
+    if (stored.has(input.role))
+      specs.push({
+        role: input.role,
+        path: displayPath(input.path, studyDir),
+        sha256: input.sha256,
+        status: "read",
+        content: stored.get(input.role),
+      });
+    else specs.push(await readSpec(input, studyDir));
   }
   return { info, tables, studyDir, specs };
 }

@@ -143,6 +143,13 @@ export async function buildStudy(
     () => `${tables.findings!.rows.length} statements`,
   );
 
+  // The specs as the run used them, so reports and the dashboard need not re-read files that
+  // may have changed since.
+  if (study.specs.length)
+    tables.run_specs = {
+      columns: ["role", "path", "spec"],
+      rows: study.specs.map((s) => [s.role, s.path, JSON.stringify(s.content)]),
+    };
   const inputs = [];
   for (const f of study.files)
     inputs.push({

@@ -58,6 +58,8 @@ export interface LoadedStudy {
   };
   /** The files the study reads (for hashing), by role. */
   files: { role: string; path: string }[];
+  /** The specs read from files (pipeline.json, design.json...), as validated, by role. */
+  specs: { role: string; path: string; content: unknown }[];
 }
 
 export const STUDY_FILE = "study.yaml";
@@ -99,10 +101,14 @@ export async function loadStudy(dir: string): Promise<LoadedStudy> {
     key: string,
   ): Promise<z.output<S>> => {
     if (typeof value !== "string") return value as z.output<S>;
-    return readConfigFile(await need(role, value, key), schema);
+    const abs = await need(role, value, key);
+    const content = await readConfigFile(abs, schema);
+    specs.push({ role, path: abs, content });
+    return content;
   };
 
-  const out: LoadedStudy = { dir: root, file, config, drivers: [], files };
+  const specs: LoadedStudy["specs"] = [];
+  const out: LoadedStudy = { dir: root, file, config, drivers: [], files, specs };
   const ix = config.index;
   if (ix) {
     out.index = {
