@@ -6,7 +6,8 @@ import { basename, dirname, join } from "node:path";
 /** A cell: numbers are written in full (shortest round-trip) precision, NaN/null as NA. */
 export type Cell = string | number | boolean | null | undefined;
 
-function csvCell(v: Cell): string {
+/** One CSV field: quoted when it holds a quote, comma or line break, or is the string "NA". */
+export function csvCell(v: Cell): string {
   if (v === null || v === undefined) return "NA";
   if (typeof v === "number") return Number.isNaN(v) ? "NA" : String(v);
   if (typeof v === "boolean") return v ? "TRUE" : "FALSE";

@@ -413,12 +413,19 @@ const { root: ROOT, acronyms: ACRONYMS } = compile();
 // ---------------------------------------------------------------------------------------------
 // Matcher
 
-function scan(text: string, emit: (hit: Hit, start: number) => void): void {
+let WORD_STARTS = new Int32Array(64);
+let WORD_ENDS = new Int32Array(64);
+
+/** `lower` must be `text.toLowerCase()`. */
+function scan(text: string, lower: string, emit: (hit: Hit, start: number) => void): void {
   const n = text.length;
-  const lower = text.toLowerCase();
   const sameLength = lower.length === n; // false only for rare characters such as "İ"
-  const starts: number[] = [];
-  const ends: number[] = [];
+  if (WORD_STARTS.length < n) {
+    WORD_STARTS = new Int32Array(Math.max(n, 2 * WORD_STARTS.length));
+    WORD_ENDS = new Int32Array(WORD_STARTS.length);
+  }
+  const starts = WORD_STARTS;
+  const ends = WORD_ENDS;
   const keys: string[] = [];
   let i = 0;
   while (i < n) {
@@ -429,8 +436,8 @@ function scan(text: string, emit: (hit: Hit, start: number) => void): void {
     const s = i;
     i++;
     while (i < n && isWordChar(text.charCodeAt(i))) i++;
-    starts.push(s);
-    ends.push(i);
+    starts[keys.length] = s;
+    ends[keys.length] = i;
     keys.push(sameLength ? lower.slice(s, i) : text.slice(s, i).toLowerCase());
   }
 
@@ -465,20 +472,29 @@ function scan(text: string, emit: (hit: Hit, start: number) => void): void {
 
 /** The frames a text carries, in FRAMES order, each once; [] when none. */
 export function detectFrames(text: string): Frame[] {
-  let mask = 0;
-  scan(text, (hit) => {
-    mask |= hit.mask;
-  });
+  const mask = frameMask(text);
   if (mask === 0) return [];
   const out: Frame[] = [];
   for (let i = 0; i < FRAMES.length; i++) if (mask & (1 << i)) out.push(FRAMES[i]!);
   return out;
 }
 
+/**
+ * The frames of {@link detectFrames} as a bit mask (bit i = FRAMES[i]). `lower`, if given, must
+ * be `text.toLowerCase()` (a caller that has it saves lower-casing the text again).
+ */
+export function frameMask(text: string, lower: string = text.toLowerCase()): number {
+  let mask = 0;
+  scan(text, lower, (hit) => {
+    mask |= hit.mask;
+  });
+  return mask;
+}
+
 /** The evidence: every matched term with its frame and start offset, by offset then FRAMES order. */
 export function frameMatches(text: string): FrameMatch[] {
   const out: FrameMatch[] = [];
-  scan(text, (hit, start) => {
+  scan(text, text.toLowerCase(), (hit, start) => {
     for (const e of hit.evidence) out.push({ frame: e.frame, term: e.term, start });
   });
   return out;

@@ -1,8 +1,15 @@
 import type { Article } from "./corpus-spec.ts";
-import { detectFrames } from "./frames.ts";
-import { findMentions } from "./mentions.ts";
+import { FRAMES, frameMask } from "./frames.ts";
+import { findMentions, type Mention } from "./mentions.ts";
 import { splitSentences } from "./sentences.ts";
-import { predictTargetTone, type TargetToneModel, targetFeatures } from "./target-tone.ts";
+import {
+  FEATURE_COUNT,
+  featuresInto,
+  predictTargetTone,
+  prepareSentence,
+  type TargetToneModel,
+  type ToneLabel,
+} from "./target-tone.ts";
 import type { Lexicon } from "./vader.ts";
 
 /** One mention row of `softpower media score` (the contract's columns). */
@@ -34,6 +41,20 @@ export const MENTION_COLUMNS: (keyof MentionRow)[] = [
   "frames",
 ];
 
+/** The frames column for each frame mask: the frames in FRAMES order, ";"-separated. */
+const FRAME_LISTS: readonly string[] = Array.from({ length: 1 << FRAMES.length }, (_, mask) =>
+  FRAMES.filter((_, i) => mask & (1 << i)).join(";"),
+);
+
+/** Receives each scored mention of an article (see {@link forEachMention}). */
+export type MentionVisitor = (
+  sentenceIndex: number,
+  mention: Mention,
+  tone: number,
+  label: ToneLabel,
+  frames: string,
+) => void;
+
 /**
  * Scores one article: its title and text are split into sentences (the title is sentence 0);
  * in each sentence every country and company mention is found, all of them masked, and the tone
@@ -46,30 +67,59 @@ export function scoreArticle(
   lexicon: Lexicon,
   model: TargetToneModel,
 ): MentionRow[] {
-  const sentences = [...(article.title ? [article.title] : []), ...splitSentences(article.text)];
   const rows: MentionRow[] = [];
-  sentences.forEach((sentence, s) => {
-    const mentions = findMentions(sentence);
-    if (mentions.length === 0) return;
-    const spans = mentions.map((m) => ({ from: m.start, to: m.end }));
-    const feats = targetFeatures(sentence, spans, lexicon, spans);
-    const frames = detectFrames(sentence).join(";");
-    mentions.forEach((m, k) => {
-      const p = predictTargetTone(model, feats[k]!);
-      rows.push({
-        article_id: article.id,
-        date: article.date,
-        outlet: article.outlet,
-        outlet_country: article.outlet_country,
-        target: m.target,
-        via: m.via,
-        entity: m.entity,
-        sentence_index: s,
-        tone: p.score,
-        label: p.label,
-        frames,
-      });
+  forEachMention(article, lexicon, model, (s, m, tone, label, frames) => {
+    rows.push({
+      article_id: article.id,
+      date: article.date,
+      outlet: article.outlet,
+      outlet_country: article.outlet_country,
+      target: m.target,
+      via: m.via,
+      entity: m.entity,
+      sentence_index: s,
+      tone,
+      label,
+      frames,
     });
   });
   return rows;
+}
+
+/**
+ * {@link scoreArticle} without building rows: calls `visit` for each mention in order. Each
+ * sentence is lower-cased once for the tone features and the frames.
+ */
+export function forEachMention(
+  article: Article,
+  lexicon: Lexicon,
+  model: TargetToneModel,
+  visit: MentionVisitor,
+): void {
+  let s = 0;
+  if (article.title) scoreSentence(article.title, s++, lexicon, model, visit);
+  for (const sentence of splitSentences(article.text))
+    scoreSentence(sentence, s++, lexicon, model, visit);
+}
+
+const FEATURES = new Float64Array(FEATURE_COUNT);
+
+function scoreSentence(
+  sentence: string,
+  index: number,
+  lexicon: Lexicon,
+  model: TargetToneModel,
+  visit: MentionVisitor,
+): void {
+  const mentions = findMentions(sentence);
+  if (mentions.length === 0) return;
+  const spans = mentions.map((m) => ({ from: m.start, to: m.end }));
+  const lower = sentence.toLowerCase();
+  const prepared = prepareSentence(sentence, spans, lexicon, lower);
+  const frames = FRAME_LISTS[frameMask(sentence, lower)]!;
+  for (const m of mentions) {
+    featuresInto(prepared, m.start, m.end, FEATURES);
+    const p = predictTargetTone(model, FEATURES);
+    visit(index, m, p.score, p.label, frames);
+  }
 }

@@ -1,11 +1,15 @@
+import { CHAR_CLASS, SPACE } from "./gazetteer/tokens.ts";
 import {
+  atMostTwoCodePoints,
   butCheck,
   compoundOf,
+  isUpperAt,
   type Lexicon,
   lowerCase,
+  normalizeScore,
+  PUNCTUATION_CODE,
   punctuationEmphasis,
-  stripPunctuation,
-  tokenValences,
+  valences,
 } from "./vader.ts";
 
 /** A target's character span in a sentence (end exclusive). */
@@ -17,15 +21,6 @@ export interface Span {
 /** Labels of target tone. */
 export type ToneLabel = "negative" | "neutral" | "positive";
 export const TONE_LABELS: ToneLabel[] = ["negative", "neutral", "positive"];
-
-/** Whitespace tokens of a sentence with their character spans. */
-function tokenSpans(sentence: string): { token: string; start: number; end: number }[] {
-  const out: { token: string; start: number; end: number }[] = [];
-  const re = /\S+/g;
-  for (let m = re.exec(sentence); m; m = re.exec(sentence))
-    out.push({ token: m[0], start: m.index, end: m.index + m[0].length });
-  return out;
-}
 
 const CLAUSE_WORDS = new Set([
   "but",
@@ -61,6 +56,193 @@ export const FEATURE_NAMES = [
 ];
 
 /**
+ * A sentence prepared for target features: its whitespace tokens' character spans, the VADER
+ * valences of the masked tokens ("but" rule applied), each token's clause, and the masked
+ * sentence's compound. Held in scratch arrays that the next {@link prepareSentence} call reuses.
+ */
+export interface PreparedSentence {
+  /** Number of whitespace tokens. */
+  n: number;
+  /** Start and end of each whitespace token (before punctuation stripping). */
+  start: Int32Array;
+  end: Int32Array;
+  /** Valences after the "but" rule. */
+  val: readonly number[];
+  /** Indices of the tokens with a non-zero valence, ascending. */
+  nonZero: Int32Array;
+  nonZeroCount: number;
+  clause: Int32Array;
+  compound: number;
+}
+
+let TOKEN_START = new Int32Array(64);
+let TOKEN_END = new Int32Array(64);
+let WORD_START = new Int32Array(64);
+let WORD_END = new Int32Array(64);
+let CLAUSE = new Int32Array(64);
+let NON_ZERO = new Int32Array(64);
+let UPPER = new Uint8Array(64);
+
+function growScratch(size: number): void {
+  TOKEN_START = new Int32Array(size);
+  TOKEN_END = new Int32Array(size);
+  WORD_START = new Int32Array(size);
+  WORD_END = new Int32Array(size);
+  CLAUSE = new Int32Array(size);
+  NON_ZERO = new Int32Array(size);
+  UPPER = new Uint8Array(size);
+}
+
+/**
+ * Tokenises a sentence as VADER does (whitespace tokens, surrounding ASCII punctuation stripped
+ * unless that leaves 2 characters or fewer), masks every token that overlaps a mask span as
+ * "xxtarget", and scores the tokens ({@link valences}, then the "but" rule). `lowerSentence`, if
+ * given, must be `sentence.toLowerCase()`; it saves lower-casing each token. The result lives in
+ * scratch arrays valid until the next call. Cost: O(tokens × mask spans) for the masks, otherwise
+ * linear in the sentence.
+ */
+export function prepareSentence(
+  sentence: string,
+  maskSpans: readonly Span[],
+  lexicon: Lexicon,
+  lowerSentence?: string,
+): PreparedSentence {
+  const s = sentence;
+  const len = s.length;
+  if (TOKEN_START.length < len) growScratch(Math.max(len, 2 * TOKEN_START.length));
+  // The sentence's lower case can be sliced per token when it maps character to character and
+  // has no capital sigma (whose lower case depends on the letters around it).
+  const ls =
+    lowerSentence !== undefined && lowerSentence.length === len && s.indexOf("\u03a3") < 0
+      ? lowerSentence
+      : null;
+  const lower: string[] = [];
+  let n = 0;
+  let i = 0;
+  while (i < len) {
+    if (CHAR_CLASS[s.charCodeAt(i)] === SPACE) {
+      i++;
+      continue;
+    }
+    const start = i;
+    while (i < len && CHAR_CLASS[s.charCodeAt(i)] !== SPACE) i++;
+    let a = start;
+    let b = i;
+    while (a < b && PUNCTUATION_CODE[s.charCodeAt(a)] === 1) a++;
+    while (b > a && PUNCTUATION_CODE[s.charCodeAt(b - 1)] === 1) b--;
+    if (atMostTwoCodePoints(s, a, b)) {
+      a = start;
+      b = i;
+    }
+    TOKEN_START[n] = start;
+    TOKEN_END[n] = i;
+    WORD_START[n] = a;
+    WORD_END[n] = b;
+    n++;
+  }
+  for (let t = 0; t < n; t++) {
+    let masked = false;
+    for (const m of maskSpans) {
+      if (TOKEN_START[t]! < m.to && TOKEN_END[t]! > m.from) {
+        masked = true;
+        break;
+      }
+    }
+    const a = WORD_START[t]!;
+    const b = WORD_END[t]!;
+    if (masked) {
+      lower.push("xxtarget");
+      UPPER[t] = 0;
+    } else {
+      lower.push(ls !== null ? ls.slice(a, b) : lowerCase(s.slice(a, b)));
+      UPPER[t] = isUpperAt(s, a, b) ? 1 : 0;
+    }
+  }
+  const val = butCheck(lower, valences(lower, UPPER.subarray(0, n), lexicon));
+  let nonZeroCount = 0;
+  let c = 0;
+  for (let t = 0; t < n; t++) {
+    if (val[t] !== 0) NON_ZERO[nonZeroCount++] = t;
+    if (CLAUSE_WORDS.has(lower[t]!)) c++;
+    CLAUSE[t] = c;
+    const last = s.charCodeAt(TOKEN_END[t]! - 1);
+    if (last === 44 || last === 59 || last === 58) c++; // , ; :
+  }
+  return {
+    n,
+    start: TOKEN_START,
+    end: TOKEN_END,
+    val,
+    nonZero: NON_ZERO,
+    nonZeroCount,
+    clause: CLAUSE,
+    compound: compoundOf(val, punctuationEmphasis(s)),
+  };
+}
+
+/** Number of target features ({@link FEATURE_NAMES}). */
+export const FEATURE_COUNT = FEATURE_NAMES.length;
+
+/**
+ * Writes the features of the target s[from, to) of a prepared sentence into `out` (see
+ * {@link targetFeatures}). Cost: linear in the tokens with a valence, plus the target's position.
+ */
+export function featuresInto(
+  p: PreparedSentence,
+  from: number,
+  to: number,
+  out: Float64Array,
+): void {
+  const { n, start, end, val, nonZero, nonZeroCount, clause } = p;
+  let a = 0;
+  while (a < n && !(end[a]! > from)) a++;
+  if (a === n) a = Math.max(0, n - 1);
+  let b = a;
+  while (b + 1 < n && start[b + 1]! < to) b++;
+  const decays = decayTables(n + 1);
+  out[0] = p.compound;
+  let f = 1;
+  for (const decay of decays) {
+    let pos = 0;
+    let neg = 0;
+    for (let k = 0; k < nonZeroCount; k++) {
+      const i = nonZero[k]!;
+      const v = val[i]!;
+      const w = decay[i < a ? a - i : i > b ? i - b : 0]!;
+      if (v > 0) pos += v * w;
+      else neg -= v * w;
+    }
+    out[f++] = pos;
+    out[f++] = neg;
+  }
+  // Windows of 8 tokens left and right, and the target's clause; zero valences add nothing.
+  let lp = 0;
+  let ln = 0;
+  let rp = 0;
+  let rn = 0;
+  let clauseSum = 0;
+  const own = n > 0 ? clause[a] : -1;
+  for (let k = 0; k < nonZeroCount; k++) {
+    const i = nonZero[k]!;
+    const v = val[i]!;
+    if (clause[i] === own) clauseSum += v;
+    if (i < a && a - i <= 8) {
+      if (v > 0) lp += v;
+      else ln -= v;
+    }
+    if (i > b && i - b <= 8) {
+      if (v > 0) rp += v;
+      else rn -= v;
+    }
+  }
+  out[f++] = lp;
+  out[f++] = ln;
+  out[f++] = rp;
+  out[f++] = rn;
+  out[f] = normalizeScore(clauseSum);
+}
+
+/**
  * Features of the tone toward each target of a sentence, from VADER valences (negation,
  * boosters and "but" applied) of the sentence with every target mention masked, since names
  * carry sentiment words ("United States", "Liberty"): the masked sentence's compound; positive
@@ -76,62 +258,11 @@ export function targetFeatures(
   lexicon: Lexicon,
   maskSpans: Span[] = targets,
 ): Float64Array[] {
-  const spans = tokenSpans(sentence);
-  const n = spans.length;
-  const tokens = spans.map((s) => stripPunctuation(s.token));
-  for (const m of maskSpans) {
-    for (let i = 0; i < n; i++)
-      if (spans[i]!.start < m.to && spans[i]!.end > m.from) tokens[i] = "xxtarget";
-  }
-  const lower = tokens.map(lowerCase);
-  const val = butCheck(lower, tokenValences(tokens, lexicon, lower));
-  const sentenceCompound = compoundOf(val, punctuationEmphasis(sentence));
-  const clauseId = new Int32Array(n);
-  let c = 0;
-  for (let i = 0; i < n; i++) {
-    if (CLAUSE_WORDS.has(lower[i]!)) c++;
-    clauseId[i] = c;
-    const last = spans[i]!.token.charCodeAt(spans[i]!.token.length - 1);
-    if (last === 44 || last === 59 || last === 58) c++; // , ; :
-  }
-  const decays = decayTables(n + 1);
+  const p = prepareSentence(sentence, maskSpans, lexicon);
   return targets.map((t) => {
-    let a = spans.findIndex((s) => s.end > t.from);
-    if (a < 0) a = Math.max(0, n - 1);
-    let b = a;
-    while (b + 1 < n && spans[b + 1]!.start < t.to) b++;
-    const f: number[] = [sentenceCompound];
-    for (const decay of decays) {
-      let p = 0;
-      let q = 0;
-      for (let i = 0; i < n; i++) {
-        const v = val[i]!;
-        if (v === 0) continue;
-        const w = decay[i < a ? a - i : i > b ? i - b : 0]!;
-        if (v > 0) p += v * w;
-        else q -= v * w;
-      }
-      f.push(p, q);
-    }
-    let lp = 0;
-    let ln = 0;
-    let rp = 0;
-    let rn = 0;
-    const clauseVals: number[] = [];
-    for (let i = 0; i < n; i++) {
-      const v = val[i]!;
-      if (clauseId[i] === clauseId[a]) clauseVals.push(v);
-      if (i < a && a - i <= 8) {
-        if (v > 0) lp += v;
-        else ln -= v;
-      }
-      if (i > b && i - b <= 8) {
-        if (v > 0) rp += v;
-        else rn -= v;
-      }
-    }
-    f.push(lp, ln, rp, rn, compoundOf(clauseVals));
-    return Float64Array.from(f);
+    const f = new Float64Array(FEATURE_COUNT);
+    featuresInto(p, t.from, t.to, f);
+    return f;
   });
 }
 
@@ -148,24 +279,43 @@ export interface TargetToneModel {
 
 /** Class probabilities of a feature vector. */
 export function predictProbs(model: TargetToneModel, x: ArrayLike<number>): number[] {
-  const z = model.weights.map((w, k) => {
-    let s = model.bias[k]!;
-    for (let j = 0; j < w.length; j++) s += w[j]! * ((x[j]! - model.mean[j]!) / model.sd[j]!);
-    return s;
-  });
-  const m = Math.max(...z);
-  const e = z.map((v) => Math.exp(v - m));
-  const sum = e.reduce((a, b) => a + b, 0);
-  return e.map((v) => v / sum);
+  const p = new Float64Array(model.weights.length);
+  probsInto(model, x, p);
+  return Array.from(p);
 }
+
+/** Softmax of the linear scores of standardised features, into `p`. */
+function probsInto(model: TargetToneModel, x: ArrayLike<number>, p: Float64Array): void {
+  const { weights, bias, mean, sd } = model;
+  const K = weights.length;
+  let m = Number.NEGATIVE_INFINITY;
+  for (let k = 0; k < K; k++) {
+    const w = weights[k]!;
+    let s = bias[k]!;
+    for (let j = 0; j < w.length; j++) s += w[j]! * ((x[j]! - mean[j]!) / sd[j]!);
+    p[k] = s;
+    m = Math.max(m, s);
+  }
+  let sum = 0;
+  for (let k = 0; k < K; k++) {
+    p[k] = Math.exp(p[k]! - m);
+    sum += p[k]!;
+  }
+  for (let k = 0; k < K; k++) p[k] = p[k]! / sum;
+}
+
+const PROBS = new Float64Array(TONE_LABELS.length);
 
 /** Tone toward a target: score = P(positive) − P(negative) in [−1, 1], and the most likely label. */
 export function predictTargetTone(
   model: TargetToneModel,
   x: ArrayLike<number>,
 ): { score: number; label: ToneLabel } {
-  const p = predictProbs(model, x);
-  const k = p.indexOf(Math.max(...p));
+  const p = model.weights.length === PROBS.length ? PROBS : new Float64Array(model.weights.length);
+  probsInto(model, x, p);
+  let max = Number.NEGATIVE_INFINITY;
+  for (let k = 0; k < p.length; k++) max = Math.max(max, p[k]!);
+  const k = p.indexOf(max);
   return { score: p[2]! - p[0]!, label: TONE_LABELS[k]! };
 }
 

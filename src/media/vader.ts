@@ -193,18 +193,34 @@ const SPECIAL_CASES: ReadonlyMap<string, number> = new Map([
   ["broken heart", -2.9],
 ]);
 
-const PUNCTUATION = new Set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~");
+/** 1 at the char codes of ASCII punctuation (Python's string.punctuation), 0 elsewhere. */
+export const PUNCTUATION_CODE: Uint8Array = (() => {
+  const t = new Uint8Array(128);
+  for (const c of "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~") t[c.charCodeAt(0)] = 1;
+  return t;
+})();
 
-/** Python's str.isupper(): at least one cased character and no lowercase one (ASCII fast path). */
-function isUpper(s: string): boolean {
+/**
+ * Python's str.isupper() of s[a, b): at least one cased character and no lowercase one (ASCII
+ * fast path, without slicing).
+ */
+export function isUpperAt(s: string, a: number, b: number): boolean {
   let cased = false;
-  for (let i = 0; i < s.length; i++) {
+  for (let i = a; i < b; i++) {
     const c = s.charCodeAt(i);
     if (c >= 97 && c <= 122) return false;
     if (c >= 65 && c <= 90) cased = true;
-    else if (c > 127) return s !== s.toLowerCase() && s === s.toUpperCase();
+    else if (c > 127) {
+      const t = s.slice(a, b);
+      return t !== t.toLowerCase() && t === t.toUpperCase();
+    }
   }
   return cased;
+}
+
+/** Python's str.isupper(). */
+function isUpper(s: string): boolean {
+  return isUpperAt(s, 0, s.length);
 }
 
 /** Lower case, without allocating when the token has no upper-case or non-ASCII letters. */
@@ -220,10 +236,26 @@ export function lowerCase(s: string): string {
 export function stripPunctuation(token: string): string {
   let a = 0;
   let b = token.length;
-  while (a < b && PUNCTUATION.has(token[a]!)) a++;
-  while (b > a && PUNCTUATION.has(token[b - 1]!)) b--;
-  const stripped = token.slice(a, b);
-  return [...stripped].length <= 2 ? token : stripped;
+  while (a < b && PUNCTUATION_CODE[token.charCodeAt(a)] === 1) a++;
+  while (b > a && PUNCTUATION_CODE[token.charCodeAt(b - 1)] === 1) b--;
+  return atMostTwoCodePoints(token, a, b) ? token : token.slice(a, b);
+}
+
+/** True when s[a, b) has at most two code points (a lone surrogate counts as one, as in [...s]). */
+export function atMostTwoCodePoints(s: string, a: number, b: number): boolean {
+  const len = b - a;
+  if (len <= 2) return true;
+  if (len > 4) return false;
+  let count = 0;
+  for (let k = a; k < b; k++) {
+    const c = s.charCodeAt(k);
+    if (c >= 0xd800 && c <= 0xdbff && k + 1 < b) {
+      const d = s.charCodeAt(k + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) k++;
+    }
+    count++;
+  }
+  return count <= 2;
 }
 
 /** Whitespace-separated tokens with surrounding punctuation removed (emoticons kept). */
@@ -257,25 +289,60 @@ export function tokenValences(
   lowerTokens?: readonly string[],
 ): number[] {
   const lower = lowerTokens ?? tokens.map(lowerCase);
-  const n = tokens.length;
-  const upper = tokens.map(isUpper);
+  const upper = new Uint8Array(tokens.length);
+  for (let i = 0; i < tokens.length; i++) if (isUpper(tokens[i]!)) upper[i] = 1;
+  return valences(lower, upper, lexicon);
+}
+
+/** Scratch per-token lexicon facts, grown on demand (one lexicon and booster look-up per token). */
+let IN_LEXICON = new Uint8Array(64);
+let LEXICON_VALUE = new Float64Array(64);
+let BOOST = new Float64Array(64);
+
+/**
+ * {@link tokenValences} from the lower-cased tokens and their ALL-CAPS flags (1 = Python's
+ * str.isupper() of the token as written): the rules of the reference, with each token's lexicon
+ * and booster entries looked up once.
+ */
+export function valences(
+  lower: readonly string[],
+  upper: ArrayLike<number>,
+  lexicon: Lexicon,
+): number[] {
+  const n = lower.length;
+  if (IN_LEXICON.length < n) {
+    const size = Math.max(n, 2 * IN_LEXICON.length);
+    IN_LEXICON = new Uint8Array(size);
+    LEXICON_VALUE = new Float64Array(size);
+    BOOST = new Float64Array(size);
+  }
+  const has = IN_LEXICON;
+  const value = LEXICON_VALUE;
+  const boost = BOOST;
   let upperCount = 0;
-  for (const u of upper) if (u) upperCount++;
+  for (let i = 0; i < n; i++) {
+    const low = lower[i]!;
+    const v = lexicon.get(low);
+    has[i] = v === undefined ? 0 : 1;
+    value[i] = v ?? 0;
+    boost[i] = BOOSTERS.get(low) ?? 0; // boosters are all non-zero
+    upperCount += upper[i]!;
+  }
   const capDiff = upperCount > 0 && upperCount < n;
   const sentiments: number[] = [];
   for (let i = 0; i < n; i++) {
     const low = lower[i]!;
-    if (BOOSTERS.has(low) || (i < n - 1 && low === "kind" && lower[i + 1] === "of")) {
+    if (boost[i] !== 0 || (i < n - 1 && low === "kind" && lower[i + 1] === "of")) {
       sentiments.push(0);
       continue;
     }
-    const base = lexicon.get(low);
-    if (base === undefined) {
+    if (has[i] === 0) {
       sentiments.push(0);
       continue;
     }
+    const base = value[i]!;
     let valence = base;
-    if (low === "no" && i !== n - 1 && lexicon.has(lower[i + 1]!)) valence = 0;
+    if (low === "no" && i !== n - 1 && has[i + 1] === 1) valence = 0;
     if (
       (i > 0 && lower[i - 1] === "no") ||
       (i > 1 && lower[i - 2] === "no") ||
@@ -283,28 +350,33 @@ export function tokenValences(
     ) {
       valence = base * N_SCALAR;
     }
-    if (upper[i] && capDiff) valence += valence > 0 ? C_INCR : -C_INCR;
+    if (upper[i] === 1 && capDiff) valence += valence > 0 ? C_INCR : -C_INCR;
     for (let start = 0; start < 3; start++) {
-      if (!(i > start) || lexicon.has(lower[i - (start + 1)]!)) continue;
-      let s = scalarIncDec(tokens[i - (start + 1)]!, valence, capDiff);
+      const k = i - (start + 1);
+      if (!(i > start) || has[k] === 1) continue;
+      // The reference's scalar_inc_dec: the booster's value, signed like the valence, plus
+      // emphasis when the booster is in capitals among mixed case.
+      let s = 0;
+      const b = boost[k]!;
+      if (b !== 0) {
+        s = valence < 0 ? -b : b;
+        if (upper[k] === 1 && capDiff) s += valence > 0 ? C_INCR : -C_INCR;
+      }
       if (start === 1 && s !== 0) s *= 0.95;
       if (start === 2 && s !== 0) s *= 0.9;
       valence += s;
       valence = negationCheck(valence, lower, start, i);
       if (start === 2) valence = idiomsCheck(valence, lower, i);
     }
-    valence = leastCheck(valence, lower, i, lexicon);
+    // The reference's least_check.
+    if (i > 1 && has[i - 1] === 0 && lower[i - 1] === "least") {
+      if (lower[i - 2] !== "at" && lower[i - 2] !== "very") valence *= N_SCALAR;
+    } else if (i > 0 && has[i - 1] === 0 && lower[i - 1] === "least") {
+      valence *= N_SCALAR;
+    }
     sentiments.push(valence);
   }
   return sentiments;
-}
-
-function scalarIncDec(word: string, valence: number, capDiff: boolean): number {
-  const b = BOOSTERS.get(word.toLowerCase());
-  if (b === undefined) return 0;
-  let scalar = valence < 0 ? -b : b;
-  if (isUpper(word) && capDiff) scalar += valence > 0 ? C_INCR : -C_INCR;
-  return scalar;
 }
 
 function negationCheck(valence: number, w: readonly string[], start: number, i: number): number {
@@ -383,15 +455,6 @@ function idiomsCheck(valence: number, w: readonly string[], i: number): number {
   return valence;
 }
 
-function leastCheck(valence: number, w: readonly string[], i: number, lexicon: Lexicon): number {
-  if (i > 1 && !lexicon.has(w[i - 1]!) && w[i - 1] === "least") {
-    if (w[i - 2] !== "at" && w[i - 2] !== "very") return valence * N_SCALAR;
-  } else if (i > 0 && !lexicon.has(w[i - 1]!) && w[i - 1] === "least") {
-    return valence * N_SCALAR;
-  }
-  return valence;
-}
-
 /**
  * The contrastive "but": valences before the first "but" are halved and those after it
  * multiplied by 1.5. Reproduces the reference exactly, including that it locates each value by
@@ -414,9 +477,10 @@ export function butCheck(lowerTokens: readonly string[], sentiments: number[]): 
 export function punctuationEmphasis(text: string): number {
   let ep = 0;
   let qm = 0;
-  for (const c of text) {
-    if (c === "!") ep++;
-    else if (c === "?") qm++;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 33 /* ! */) ep++;
+    else if (c === 63 /* ? */) qm++;
   }
   const epAmp = Math.min(ep, 4) * 0.292;
   const qmAmp = qm > 1 ? (qm <= 3 ? qm * 0.18 : 0.96) : 0;
