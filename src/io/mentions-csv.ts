@@ -5,23 +5,68 @@ import type { Lexicon } from "../media/vader.ts";
 import { csvCell } from "./write.ts";
 
 /**
- * Scores a batch of articles ({@link forEachMention}): their mention rows as CSV lines (no
- * header; the contract's columns, quoted as toCsv quotes) and how many rows.
+ * Mention rows of scored articles as UTF-8 CSV lines (no header; the contract's columns, quoted
+ * as toCsv quotes), written straight into a byte buffer: the text of a batch never piles up as
+ * strings, and a worker can hand the bytes over without copying.
  */
+export class MentionCsvWriter {
+  private buf: Buffer;
+  private len = 0;
+  /** Rows written since the last {@link take}. */
+  count = 0;
+
+  constructor(
+    private readonly lexicon: Lexicon,
+    private readonly model: TargetToneModel,
+    private readonly size = 1 << 20,
+  ) {
+    this.buf = Buffer.allocUnsafeSlow(size);
+  }
+
+  /** Bytes written since the last {@link take}. */
+  get length(): number {
+    return this.len;
+  }
+
+  /** Scores an article ({@link forEachMention}) and appends its rows. */
+  add(a: Article): void {
+    let prefix: string | null = null;
+    forEachMention(a, this.lexicon, this.model, (s, m, tone, label, frames) => {
+      prefix ??= `${csvCell(a.id)},${csvCell(a.date)},${csvCell(a.outlet)},${csvCell(a.outlet_country)},`;
+      this.write(
+        `${prefix}${csvCell(m.target)},${csvCell(m.via)},${csvCell(m.entity)},${s},${csvCell(tone)},${label},${frames}\n`,
+      );
+      this.count++;
+    });
+  }
+
+  private write(line: string): void {
+    const need = this.len + 3 * line.length; // UTF-8 takes at most 3 bytes per UTF-16 unit
+    if (need > this.buf.length) {
+      const bigger = Buffer.allocUnsafeSlow(Math.max(need, 2 * this.buf.length));
+      this.buf.copy(bigger, 0, 0, this.len);
+      this.buf = bigger;
+    }
+    this.len += this.buf.write(line, this.len, "utf8");
+  }
+
+  /** The rows written so far (bytes with their own ArrayBuffer), and starts a new buffer. */
+  take(): { csv: Uint8Array; count: number } {
+    const out = { csv: this.buf.subarray(0, this.len), count: this.count };
+    this.buf = Buffer.allocUnsafeSlow(this.size);
+    this.len = 0;
+    this.count = 0;
+    return out;
+  }
+}
+
+/** Scores a batch of articles: their CSV lines ({@link MentionCsvWriter}) and how many rows. */
 export function scoreBatchCsv(
   articles: Article[],
   lexicon: Lexicon,
   model: TargetToneModel,
-): { csv: string; count: number } {
-  let csv = "";
-  let count = 0;
-  for (const a of articles) {
-    let prefix: string | null = null;
-    forEachMention(a, lexicon, model, (s, m, tone, label, frames) => {
-      prefix ??= `${csvCell(a.id)},${csvCell(a.date)},${csvCell(a.outlet)},${csvCell(a.outlet_country)},`;
-      csv += `${prefix}${csvCell(m.target)},${csvCell(m.via)},${csvCell(m.entity)},${s},${csvCell(tone)},${label},${frames}\n`;
-      count++;
-    });
-  }
-  return { csv, count };
+): { csv: Uint8Array; count: number } {
+  const w = new MentionCsvWriter(lexicon, model);
+  for (const a of articles) w.add(a);
+  return w.take();
 }

@@ -11,7 +11,7 @@ import { type BadRecord, readCorpus } from "../io/corpus.ts";
 import { duckQuery, mentionsSource, sqlIdent, sqlString } from "../io/duck.ts";
 import { readJsonFile } from "../io/json.ts";
 import { vaderLexicon } from "../io/lexicon.ts";
-import { scoreBatchCsv } from "../io/mentions-csv.ts";
+import { MentionCsvWriter } from "../io/mentions-csv.ts";
 import { type Cell, toCsv, writeFileAtomic } from "../io/write.ts";
 import { type ArticleCell, summariseTone } from "../media/aggregate.ts";
 import { type BiasMention, estimateBias } from "../media/bias.ts";
@@ -99,27 +99,30 @@ export async function scoreCorpus(o: {
         // text; measured live heap stays far below the cap, which only bounds lazy GC growth).
         workerPool("media", threads, { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 96 })
       : null;
-  const lexicon = pool ? null : vaderLexicon();
   const model = modelJson as TargetToneModel;
-  const pending: Promise<{ csv: string; count: number }>[] = [];
+  // In one thread each article is scored as it is read (nothing piles up); with workers,
+  // articles go out in batches and their CSV bytes come back in order.
+  const inThread = pool ? null : new MentionCsvWriter(vaderLexicon(), model);
+  const pending: Promise<{ csv: Uint8Array; count: number }>[] = [];
+  const writeOut = async (chunk: { csv: Uint8Array; count: number }) => {
+    mentions += chunk.count;
+    if (chunk.csv.length > 0 && !out.write(chunk.csv))
+      await new Promise<void>((res) => out.once("drain", () => res()));
+    bar?.update(articles, { mentions });
+  };
   const flush = async (upTo: number) => {
-    while (pending.length > upTo) {
-      const chunk = await pending.shift()!;
-      mentions += chunk.count;
-      if (!out.write(chunk.csv)) await new Promise<void>((res) => out.once("drain", () => res()));
-      bar?.update(articles, { mentions });
-    }
+    while (pending.length > upTo) await writeOut(await pending.shift()!);
   };
   let batch: Article[] = [];
   let batchChars = 0;
   const seen = map.dedupe ? new Set<string>() : null;
   let duplicates = 0;
   const submit = async () => {
-    if (!batch.length) return;
+    if (!batch.length || !pool) return;
     const b = batch;
     batch = [];
     batchChars = 0;
-    pending.push(pool ? pool.run(b) : Promise.resolve(scoreBatchCsv(b, lexicon!, model)));
+    pending.push(pool.run(b));
     await flush(Math.max(2, threads * 2)); // bounded in-flight work: backpressure on the reader
   };
   try {
@@ -137,6 +140,11 @@ export async function scoreCorpus(o: {
         seen.add(key);
       }
       articles++;
+      if (inThread) {
+        inThread.add(rec);
+        if (inThread.length >= BATCH_CHARS) await writeOut(inThread.take());
+        continue;
+      }
       batch.push(rec);
       batchChars += rec.title.length + rec.text.length;
       // Batches of about 1 MB of text keep each worker's live data, and so memory, small.
@@ -144,6 +152,7 @@ export async function scoreCorpus(o: {
     }
     await submit();
     await flush(0);
+    if (inThread) await writeOut(inThread.take());
   } finally {
     await new Promise<void>((res) => out.end(() => res()));
     bar?.stop();

@@ -1,4 +1,5 @@
 /** Worker thread for corpus scoring: scores a batch of articles and returns its CSV lines. */
+import { move, transferableSymbol, valueSymbol } from "piscina";
 import modelJson from "../../../data/media/target-tone-model.json" with { type: "json" };
 import { vaderLexicon } from "../../io/lexicon.ts";
 import { scoreBatchCsv } from "../../io/mentions-csv.ts";
@@ -8,7 +9,15 @@ import type { TargetToneModel } from "../../media/target-tone.ts";
 const lexicon = vaderLexicon();
 const model = modelJson as TargetToneModel;
 
-/** CSV lines (no header) of the mentions in a batch, and how many there are. */
-export default function run(articles: Article[]): { csv: string; count: number } {
-  return scoreBatchCsv(articles, lexicon, model);
+/** CSV bytes (no header) of the mentions in a batch, moved to the caller, and how many rows. */
+export default function run(articles: Article[]) {
+  const r = scoreBatchCsv(articles, lexicon, model);
+  return move({
+    get [transferableSymbol]() {
+      return [r.csv.buffer];
+    },
+    get [valueSymbol]() {
+      return r;
+    },
+  });
 }
