@@ -1,7 +1,6 @@
 import { createReadStream } from "node:fs";
-import { readdir, stat } from "node:fs/promises";
+import { type FileHandle, open, readdir, stat } from "node:fs/promises";
 import { basename, extname, join } from "node:path";
-import { createInterface } from "node:readline";
 import { parse } from "csv-parse";
 import { cannotRead } from "../core/errors.ts";
 import type { Article, FieldMap } from "../media/corpus-spec.ts";
@@ -24,59 +23,186 @@ export async function* readCorpus(
   path: string,
   map: FieldMap,
 ): AsyncGenerator<Article | BadRecord> {
-  let files: string[];
+  for (const file of await corpusFiles(path)) yield* readCorpusFile(file, map);
+}
+
+/** The files of a corpus path: the file itself, or a folder's CSV/TSV/JSONL files in name order. */
+export async function corpusFiles(path: string): Promise<string[]> {
   try {
-    files = (await stat(path)).isDirectory() ? await listFiles(path) : [path];
+    return (await stat(path)).isDirectory() ? await listFiles(path) : [path];
   } catch (e) {
     throw cannotRead(path, e);
   }
-  for (const file of files) {
-    const ext = extname(file).toLowerCase();
-    const fromName = fileFields(file, map);
-    if (ext === ".jsonl" || ext === ".ndjson") {
-      const rl = createInterface({
-        input: createReadStream(file, "utf8"),
-        crlfDelay: Number.POSITIVE_INFINITY,
-      });
-      let line = 0;
-      for await (const raw of rl) {
-        line++;
-        if (raw.trim() === "") continue;
-        const source = `${basename(file)} line ${line}`;
-        let rec: Record<string, unknown>;
-        try {
-          rec = JSON.parse(raw) as Record<string, unknown>;
-        } catch (e) {
-          yield { bad: true, source, reason: `not valid JSON (${(e as Error).message})` };
-          continue;
-        }
-        yield toArticle(rec, map, fromName, source, raw);
-      }
-    } else if (ext === ".csv" || ext === ".tsv") {
-      const parser = createReadStream(file).pipe(
-        parse({
-          bom: true,
-          columns: map.columns ? map.columns : true,
-          delimiter: ext === ".tsv" ? "\t" : ",",
-          relax_column_count: true,
-          relax_quotes: true,
-          skip_empty_lines: true,
-          info: true,
-        }),
+}
+
+/** True for the files read as JSON lines (.jsonl, .ndjson). */
+export function isJsonl(file: string): boolean {
+  const ext = extname(file).toLowerCase();
+  return ext === ".jsonl" || ext === ".ndjson";
+}
+
+/** The articles of one corpus file ({@link readCorpus}). */
+export async function* readCorpusFile(
+  file: string,
+  map: FieldMap,
+): AsyncGenerator<Article | BadRecord> {
+  const ext = extname(file).toLowerCase();
+  const fromName = fileFields(file, map);
+  if (isJsonl(file)) {
+    for await (const chunk of jsonlChunks(file, map)) yield* jsonlChunkRecords(chunk, map);
+  } else if (ext === ".csv" || ext === ".tsv") {
+    const parser = createReadStream(file).pipe(
+      parse({
+        bom: true,
+        columns: map.columns ? map.columns : true,
+        delimiter: ext === ".tsv" ? "\t" : ",",
+        relax_column_count: true,
+        relax_quotes: true,
+        skip_empty_lines: true,
+        info: true,
+      }),
+    );
+    for await (const { record, info } of parser as AsyncIterable<{
+      record: Record<string, string>;
+      info: { lines: number };
+    }>) {
+      yield toArticle(
+        record,
+        map,
+        fromName,
+        `${basename(file)} line ${info.lines}`,
+        Object.values(record).join(""),
       );
-      for await (const { record, info } of parser as AsyncIterable<{
-        record: Record<string, string>;
-        info: { lines: number };
-      }>) {
-        yield toArticle(
-          record,
-          map,
-          fromName,
-          `${basename(file)} line ${info.lines}`,
-          Object.values(record).join(""),
-        );
-      }
     }
+  }
+}
+
+/** The article of one JSONL line (line numbers from 1), a bad record, or null for a blank line. */
+function jsonlRecord(
+  raw: string,
+  line: number,
+  name: string,
+  map: FieldMap,
+  fromName: Record<string, string>,
+): Article | BadRecord | null {
+  if (raw.trim() === "") return null;
+  const source = `${name} line ${line}`;
+  let rec: Record<string, unknown>;
+  try {
+    rec = JSON.parse(raw) as Record<string, unknown>;
+  } catch (e) {
+    return { bad: true, source, reason: `not valid JSON (${(e as Error).message})` };
+  }
+  return toArticle(rec, map, fromName, source, raw);
+}
+
+/**
+ * A run of whole lines of a JSONL file, as bytes, for parsing elsewhere (a worker thread):
+ * `firstLine` is the line number of its first line, `name` the file's name, `fromName` the
+ * fields taken from it.
+ */
+export interface JsonlChunk {
+  bytes: Uint8Array;
+  firstLine: number;
+  name: string;
+  fromName: Record<string, string>;
+}
+
+const LF = 10;
+const CR = 13;
+
+/**
+ * Reads a JSONL file in chunks of whole lines of about `size` bytes, without decoding or
+ * parsing them. Lines end at "\n", "\r\n" or a lone "\r", as Node's readline ends them (so line numbers
+ * agree with {@link readCorpusFile}). Each chunk owns its ArrayBuffer (it can be transferred).
+ */
+export async function* jsonlChunks(
+  file: string,
+  map: FieldMap,
+  size = 1 << 20,
+): AsyncGenerator<JsonlChunk> {
+  const name = basename(file);
+  const fromName = fileFields(file, map);
+  let fh: FileHandle;
+  try {
+    fh = await open(file, "r");
+  } catch (e) {
+    throw cannotRead(file, e);
+  }
+  try {
+    let line = 1;
+    let carry: Uint8Array = new Uint8Array(0);
+    for (;;) {
+      const buf = new Uint8Array(carry.length + size);
+      buf.set(carry);
+      let filled = carry.length;
+      const { bytesRead } = await fh.read(buf, filled, size, null);
+      filled += bytesRead;
+      const eof = bytesRead === 0;
+      // Cut after the last line end whose kind is certain ("\r" as the last byte may be half
+      // of "\r\n"); at the end of the file, everything goes.
+      let cut = filled;
+      if (!eof) {
+        cut = 0;
+        for (let k = filled - 1; k >= 0; k--) {
+          const c = buf[k]!;
+          if (c === LF || (c === CR && k + 1 < filled)) {
+            cut = k + 1;
+            break;
+          }
+        }
+      }
+      carry = buf.slice(cut, filled); // copied: the chunk's buffer may be transferred
+      if (cut > 0) {
+        const bytes = buf.subarray(0, cut);
+        const firstLine = line;
+        line += countLines(bytes); // before the consumer may transfer the bytes away
+        yield { bytes, firstLine, name, fromName };
+      }
+      if (eof) break;
+    }
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Line ends in bytes: "\n", "\r\n" and a lone "\r" count one each. */
+function countLines(b: Uint8Array): number {
+  let n = 0;
+  for (let k = 0; k < b.length; k++) {
+    const c = b[k]!;
+    if (c === LF) n++;
+    else if (c === CR) {
+      n++;
+      if (b[k + 1] === LF) k++;
+    }
+  }
+  return n;
+}
+
+/** The articles and bad records of a {@link JsonlChunk}, as {@link readCorpusFile} reads them. */
+export function* jsonlChunkRecords(
+  chunk: JsonlChunk,
+  map: FieldMap,
+): Generator<Article | BadRecord> {
+  const b = Buffer.from(chunk.bytes.buffer, chunk.bytes.byteOffset, chunk.bytes.length);
+  // Each line is decoded on its own (line ends are ASCII, so this gives the characters a
+  // streaming decoder gives): small strings that die young, never one string of the chunk.
+  let line = chunk.firstLine;
+  let start = 0;
+  const n = b.length;
+  while (start < n) {
+    let end = start;
+    while (end < n && b[end] !== LF && b[end] !== CR) end++;
+    const rec = jsonlRecord(
+      b.toString("utf8", start, end),
+      line++,
+      chunk.name,
+      map,
+      chunk.fromName,
+    );
+    if (rec) yield rec;
+    start = end < n && b[end] === CR && b[end + 1] === LF ? end + 2 : end + 1;
   }
 }
 

@@ -1,7 +1,8 @@
-import type { Article } from "../media/corpus-spec.ts";
+import type { Article, FieldMap } from "../media/corpus-spec.ts";
 import { forEachMention } from "../media/score.ts";
 import type { TargetToneModel } from "../media/target-tone.ts";
 import type { Lexicon } from "../media/vader.ts";
+import { type BadRecord, type JsonlChunk, jsonlChunkRecords } from "./corpus.ts";
 import { csvCell } from "./write.ts";
 
 /**
@@ -69,4 +70,32 @@ export function scoreBatchCsv(
   const w = new MentionCsvWriter(lexicon, model);
   for (const a of articles) w.add(a);
   return w.take();
+}
+
+/** Scored rows of a batch: CSV bytes and rows; for a JSONL chunk also its articles and bad records. */
+export interface ScoredChunk {
+  csv: Uint8Array;
+  count: number;
+  articles?: number;
+  bad?: BadRecord[];
+}
+
+/** Parses a chunk of JSONL lines ({@link jsonlChunkRecords}) and scores its articles. */
+export function scoreJsonlChunk(
+  chunk: JsonlChunk,
+  map: FieldMap,
+  lexicon: Lexicon,
+  model: TargetToneModel,
+): ScoredChunk {
+  const w = new MentionCsvWriter(lexicon, model);
+  const bad: BadRecord[] = [];
+  let articles = 0;
+  for (const rec of jsonlChunkRecords(chunk, map)) {
+    if ("bad" in rec) bad.push(rec);
+    else {
+      articles++;
+      w.add(rec);
+    }
+  }
+  return { ...w.take(), articles, bad };
 }

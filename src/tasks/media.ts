@@ -7,11 +7,11 @@ import modelJson from "../../data/media/target-tone-model.json" with { type: "js
 import type { TableData } from "../composite/tables.ts";
 import { InputError } from "../core/errors.ts";
 import { workerPool } from "../core/parallel.ts";
-import { type BadRecord, readCorpus } from "../io/corpus.ts";
+import { type BadRecord, corpusFiles, isJsonl, jsonlChunks, readCorpusFile } from "../io/corpus.ts";
 import { duckQuery, mentionsSource, sqlIdent, sqlString } from "../io/duck.ts";
 import { readJsonFile } from "../io/json.ts";
 import { vaderLexicon } from "../io/lexicon.ts";
-import { MentionCsvWriter } from "../io/mentions-csv.ts";
+import { MentionCsvWriter, type ScoredChunk } from "../io/mentions-csv.ts";
 import { type Cell, toCsv, writeFileAtomic } from "../io/write.ts";
 import { type ArticleCell, summariseTone } from "../media/aggregate.ts";
 import { type BiasMention, estimateBias } from "../media/bias.ts";
@@ -100,12 +100,16 @@ export async function scoreCorpus(o: {
         workerPool("media", threads, { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 96 })
       : null;
   const model = modelJson as TargetToneModel;
-  // In one thread each article is scored as it is read (nothing piles up); with workers,
-  // articles go out in batches and their CSV bytes come back in order.
+  // In one thread each article is scored as it is read (nothing piles up). With workers, JSONL
+  // files go out as chunks of raw lines that the workers parse (the main thread only moves
+  // bytes); other files, and any file when repeats are skipped (that needs the articles in
+  // order), go out as batches of parsed articles. Results come back as CSV bytes, in order.
   const inThread = pool ? null : new MentionCsvWriter(vaderLexicon(), model);
-  const pending: Promise<{ csv: Uint8Array; count: number }>[] = [];
-  const writeOut = async (chunk: { csv: Uint8Array; count: number }) => {
+  const pending: Promise<ScoredChunk>[] = [];
+  const writeOut = async (chunk: ScoredChunk) => {
     mentions += chunk.count;
+    if (chunk.articles !== undefined) articles += chunk.articles;
+    if (chunk.bad) bad.push(...chunk.bad);
     if (chunk.csv.length > 0 && !out.write(chunk.csv))
       await new Promise<void>((res) => out.once("drain", () => res()));
     bar?.update(articles, { mentions });
@@ -113,6 +117,7 @@ export async function scoreCorpus(o: {
   const flush = async (upTo: number) => {
     while (pending.length > upTo) await writeOut(await pending.shift()!);
   };
+  const inFlight = Math.max(2, threads * 2); // bounded in-flight work: backpressure on the reader
   let batch: Article[] = [];
   let batchChars = 0;
   const seen = map.dedupe ? new Set<string>() : null;
@@ -123,32 +128,52 @@ export async function scoreCorpus(o: {
     batch = [];
     batchChars = 0;
     pending.push(pool.run(b));
-    await flush(Math.max(2, threads * 2)); // bounded in-flight work: backpressure on the reader
+    await flush(inFlight);
   };
   try {
-    for await (const rec of readCorpus(o.corpus, map)) {
-      if ("bad" in rec) {
-        bad.push(rec);
+    let rawBefore = false;
+    for (const file of await corpusFiles(o.corpus)) {
+      if (pool && !seen && isJsonl(file)) {
+        await submit();
+        for await (const chunk of jsonlChunks(file, map, BATCH_CHARS)) {
+          pending.push(
+            pool.run(
+              { chunk, map },
+              { name: "scoreJsonl", transferList: [chunk.bytes.buffer as ArrayBuffer] },
+            ),
+          );
+          await flush(inFlight);
+        }
+        rawBefore = true;
         continue;
       }
-      if (seen) {
-        const key = map.dedupe!.map((k) => rec[k]).join("\u0001");
-        if (seen.has(key)) {
-          duplicates++;
+      // Bad records of raw chunks are counted when their results arrive: keep them in order.
+      if (rawBefore) await flush(0);
+      rawBefore = false;
+      for await (const rec of readCorpusFile(file, map)) {
+        if ("bad" in rec) {
+          bad.push(rec);
           continue;
         }
-        seen.add(key);
+        if (seen) {
+          const key = map.dedupe!.map((k) => rec[k]).join("\u0001");
+          if (seen.has(key)) {
+            duplicates++;
+            continue;
+          }
+          seen.add(key);
+        }
+        articles++;
+        if (inThread) {
+          inThread.add(rec);
+          if (inThread.length >= BATCH_CHARS) await writeOut(inThread.take());
+          continue;
+        }
+        batch.push(rec);
+        batchChars += rec.title.length + rec.text.length;
+        // Batches of about 1 MB of text keep each worker's live data, and so memory, small.
+        if (batchChars >= BATCH_CHARS || batch.length >= BATCH_ARTICLES) await submit();
       }
-      articles++;
-      if (inThread) {
-        inThread.add(rec);
-        if (inThread.length >= BATCH_CHARS) await writeOut(inThread.take());
-        continue;
-      }
-      batch.push(rec);
-      batchChars += rec.title.length + rec.text.length;
-      // Batches of about 1 MB of text keep each worker's live data, and so memory, small.
-      if (batchChars >= BATCH_CHARS || batch.length >= BATCH_ARTICLES) await submit();
     }
     await submit();
     await flush(0);

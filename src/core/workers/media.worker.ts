@@ -1,17 +1,20 @@
-/** Worker thread for corpus scoring: scores a batch of articles and returns its CSV lines. */
+/**
+ * Worker thread for corpus scoring: scores a batch of articles, or parses and scores a chunk of
+ * JSONL lines, and moves the CSV bytes back.
+ */
 import { move, transferableSymbol, valueSymbol } from "piscina";
 import modelJson from "../../../data/media/target-tone-model.json" with { type: "json" };
+import type { JsonlChunk } from "../../io/corpus.ts";
 import { vaderLexicon } from "../../io/lexicon.ts";
-import { scoreBatchCsv } from "../../io/mentions-csv.ts";
-import type { Article } from "../../media/corpus-spec.ts";
+import { type ScoredChunk, scoreBatchCsv, scoreJsonlChunk } from "../../io/mentions-csv.ts";
+import type { Article, FieldMap } from "../../media/corpus-spec.ts";
 import type { TargetToneModel } from "../../media/target-tone.ts";
 
 const lexicon = vaderLexicon();
 const model = modelJson as TargetToneModel;
 
-/** CSV bytes (no header) of the mentions in a batch, moved to the caller, and how many rows. */
-export default function run(articles: Article[]) {
-  const r = scoreBatchCsv(articles, lexicon, model);
+/** The result with its CSV bytes transferred, not copied. */
+function moved(r: ScoredChunk) {
   return move({
     get [transferableSymbol]() {
       return [r.csv.buffer];
@@ -20,4 +23,14 @@ export default function run(articles: Article[]) {
       return r;
     },
   });
+}
+
+/** CSV bytes (no header) of the mentions in a batch of articles, and how many rows. */
+export default function run(articles: Article[]) {
+  return moved(scoreBatchCsv(articles, lexicon, model));
+}
+
+/** The same for a chunk of JSONL lines, with its articles and bad records. */
+export function scoreJsonl(task: { chunk: JsonlChunk; map: FieldMap }) {
+  return moved(scoreJsonlChunk(task.chunk, task.map, lexicon, model));
 }
