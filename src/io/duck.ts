@@ -1,5 +1,3 @@
-import { DuckDBInstance } from "@duckdb/node-api";
-
 /** SQL string literal (single quotes doubled). */
 export const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
 
@@ -8,6 +6,8 @@ export const sqlIdent = (s: string) => `"${s.replaceAll('"', '""')}"`;
 
 /** Runs statements on an in-memory DuckDB and returns the rows of the last one as JSON objects. */
 export async function duckQuery(statements: string[]): Promise<Record<string, unknown>[]> {
+  // Loaded on first use: DuckDB's bindings add ~30 MB to a process that never queries.
+  const { DuckDBInstance } = await import("@duckdb/node-api");
   const instance = await DuckDBInstance.create(":memory:");
   const conn = await instance.connect();
   try {

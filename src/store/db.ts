@@ -9,7 +9,7 @@
 import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
-import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
+import type { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { InputError } from "../core/errors.ts";
 
 /** The store of a study folder: `DIR/.softpower/study.duckdb`. */
@@ -24,6 +24,9 @@ export function studyDirOf(dbPath: string): string {
 /** The InputError of a store that does not exist yet (or holds no runs). */
 export const noRunsError = (dbPath: string) =>
   new InputError(`no runs yet: run softpower build ${studyDirOf(dbPath)}`);
+
+/** DuckDB's bindings, loaded on first use (they add ~30 MB to a process that never opens a store). */
+const loadDuckDB = () => import("@duckdb/node-api");
 
 const queues = new Map<string, Promise<unknown>>();
 
@@ -67,7 +70,7 @@ export async function withStore<T>(
     if (mode === "write") await mkdir(dirname(path), { recursive: true });
     let instance: DuckDBInstance;
     try {
-      instance = await DuckDBInstance.create(
+      instance = await (await loadDuckDB()).DuckDBInstance.create(
         path,
         mode === "read" ? { access_mode: "READ_ONLY" } : {},
       );
