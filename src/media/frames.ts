@@ -23,6 +23,8 @@
  *   are the guard against known false positives.
  */
 
+import { WordTable } from "./word-table.ts";
+
 export type Frame =
   | "economy_trade"
   | "technology"
@@ -410,6 +412,19 @@ function compile(): Compiled {
 
 const { root: ROOT, acronyms: ACRONYMS } = compile();
 
+/** Every word of the dictionary's terms and acronyms (lower case): other words read as "". */
+const WORDS: WordTable = (() => {
+  const all: string[] = [...ACRONYMS.keys()];
+  const walk = (map: ReadonlyMap<string, TrieNode>) => {
+    for (const [w, node] of map) {
+      all.push(w);
+      if (node.next) walk(node.next);
+    }
+  };
+  walk(ROOT);
+  return new WordTable(all);
+})();
+
 // ---------------------------------------------------------------------------------------------
 // Matcher
 
@@ -438,7 +453,7 @@ function scan(text: string, lower: string, emit: (hit: Hit, start: number) => vo
     while (i < n && isWordChar(text.charCodeAt(i))) i++;
     starts[keys.length] = s;
     ends[keys.length] = i;
-    keys.push(sameLength ? lower.slice(s, i) : text.slice(s, i).toLowerCase());
+    keys.push(sameLength ? WORDS.get(lower, s, i, "") : text.slice(s, i).toLowerCase());
   }
 
   const m = keys.length;

@@ -67,8 +67,13 @@ export function splitSentences(text: string): string[] {
     for (let m = re.exec(t); m; m = re.exec(t)) {
       const end = m.index + m[0].trimEnd().length;
       if (t[m.index] === ".") {
-        const before = t.slice(start, m.index);
-        const word = (before.match(/(\S+)$/)?.[1] ?? "").replace(/^["'“‘(]+/, "").toLowerCase();
+        // The word before the period: the non-space run ending there (t's only space is " ").
+        let w = m.index;
+        while (w > start && t.charCodeAt(w - 1) !== 32) w--;
+        const word = t
+          .slice(w, m.index)
+          .replace(/^["'“‘(]+/, "")
+          .toLowerCase();
         if (ABBREVIATIONS.has(word) || /^[a-z]$/.test(word) || /^([a-z]\.)+[a-z]$/.test(word))
           continue;
       }

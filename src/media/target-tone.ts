@@ -9,8 +9,10 @@ import {
   normalizeScore,
   PUNCTUATION_CODE,
   punctuationEmphasis,
+  ruleWords,
   valences,
 } from "./vader.ts";
+import { WordTable } from "./word-table.ts";
 
 /** A target's character span in a sentence (end exclusive). */
 export interface Span {
@@ -93,6 +95,35 @@ function growScratch(size: number): void {
   UPPER = new Uint8Array(size);
 }
 
+/** What an unknown token reads as: no rule or lexicon entry matches it, only "contains n't". */
+const UNKNOWN = "\u0000";
+const UNKNOWN_NT = "\u0000n't";
+
+const TOKEN_TABLES = new WeakMap<Lexicon, WordTable | null>();
+
+/**
+ * The words whose identity matters to the tone features (the lexicon's, the rules', the clause
+ * words), so that every other token can read as {@link UNKNOWN} without being sliced out; null
+ * if the lexicon itself has one of the stand-ins.
+ */
+function tokenTable(lexicon: Lexicon): WordTable | null {
+  let t = TOKEN_TABLES.get(lexicon);
+  if (t === undefined) {
+    t = new WordTable([...lexicon.keys(), ...ruleWords(), ...CLAUSE_WORDS]);
+    if (t.find(UNKNOWN, 0, 1) >= 0 || t.find(UNKNOWN_NT, 0, UNKNOWN_NT.length) >= 0) t = null;
+    TOKEN_TABLES.set(lexicon, t);
+  }
+  return t;
+}
+
+/** True when s[a, b) contains "n't". */
+function hasNt(s: string, a: number, b: number): boolean {
+  for (let k = a; k + 2 < b; k++)
+    if (s.charCodeAt(k) === 110 && s.charCodeAt(k + 1) === 39 && s.charCodeAt(k + 2) === 116)
+      return true;
+  return false;
+}
+
 /**
  * Tokenises a sentence as VADER does (whitespace tokens, surrounding ASCII punctuation stripped
  * unless that leaves 2 characters or fewer), masks every token that overlaps a mask span as
@@ -116,6 +147,7 @@ export function prepareSentence(
     lowerSentence !== undefined && lowerSentence.length === len && s.indexOf("\u03a3") < 0
       ? lowerSentence
       : null;
+  const table = ls !== null ? tokenTable(lexicon) : null;
   const lower: string[] = [];
   let n = 0;
   let i = 0;
@@ -154,7 +186,11 @@ export function prepareSentence(
       lower.push("xxtarget");
       UPPER[t] = 0;
     } else {
-      lower.push(ls !== null ? ls.slice(a, b) : lowerCase(s.slice(a, b)));
+      if (table !== null) {
+        // Tokens the rules do not know read alike: only whether they contain "n't" matters.
+        const k = table.find(ls!, a, b);
+        lower.push(k >= 0 ? table.words[k]! : hasNt(ls!, a, b) ? UNKNOWN_NT : UNKNOWN);
+      } else lower.push(ls !== null ? ls.slice(a, b) : lowerCase(s.slice(a, b)));
       UPPER[t] = isUpperAt(s, a, b) ? 1 : 0;
     }
   }

@@ -537,3 +537,17 @@ export function scoreTone(text: string, lexicon: Lexicon): ToneScores {
   );
   return scoreValences(sentiments, text.trim());
 }
+
+/**
+ * Every word the rules compare a lower-cased token with, besides the lexicon's: negations,
+ * boosters, the words of idioms and booster phrases, and the words of the special rules.
+ */
+export function ruleWords(): string[] {
+  return [
+    ...NEGATE,
+    ...IDIOM_WORDS,
+    ...[...BOOSTERS.keys(), ...SPECIAL_CASES.keys()].flatMap((k) => k.split(" ")),
+    ...["kind", "of", "no", "or", "nor", "least", "at", "very", "never", "so", "this"],
+    ...["without", "doubt", "but"],
+  ];
+}
