@@ -1,15 +1,28 @@
 import { Command, CommanderError } from "commander";
 import { InputError } from "../core/errors.ts";
 import { VERSION } from "../core/version.ts";
-import { registerDemoCommand } from "./demo-command.ts";
-import { registerDriversCommand } from "./drivers-command.ts";
-import { registerIndexCommand } from "./index-command.ts";
-import { registerMediaCommand } from "./media-command.ts";
-import { registerReportCommand } from "./report-command.ts";
-import { registerRunsCommand } from "./runs-command.ts";
-import { registerServeCommand } from "./serve-command.ts";
-import { registerStudyCommands } from "./study-command.ts";
-import { registerSurveyCommand } from "./survey-command.ts";
+
+type Register = (program: Command) => void;
+
+/**
+ * The top-level commands and the module of each, in help order. A command line loads only the
+ * module of the command it names (a process that scores news does not load the index engine,
+ * the survey code or the server: tens of MB less); help and unknown commands load them all.
+ */
+const COMMANDS: [names: string[], load: () => Promise<Register>][] = [
+  [["index"], async () => (await import("./index-command.ts")).registerIndexCommand],
+  [["survey"], async () => (await import("./survey-command.ts")).registerSurveyCommand],
+  [["drivers"], async () => (await import("./drivers-command.ts")).registerDriversCommand],
+  [["media"], async () => (await import("./media-command.ts")).registerMediaCommand],
+  [["demo"], async () => (await import("./demo-command.ts")).registerDemoCommand],
+  [
+    ["init", "build", "schema"],
+    async () => (await import("./study-command.ts")).registerStudyCommands,
+  ],
+  [["runs"], async () => (await import("./runs-command.ts")).registerRunsCommand],
+  [["report"], async () => (await import("./report-command.ts")).registerReportCommand],
+  [["serve"], async () => (await import("./serve-command.ts")).registerServeCommand],
+];
 
 /**
  * The `softpower` command line. Exit codes: 0 ok, 1 internal error, 2 bad input or usage.
@@ -23,15 +36,9 @@ export async function main(argv: string[]): Promise<number> {
     .version(VERSION)
     .exitOverride()
     .showHelpAfterError("(run with --help for usage)");
-  registerIndexCommand(program);
-  registerSurveyCommand(program);
-  registerDriversCommand(program);
-  registerMediaCommand(program);
-  registerDemoCommand(program);
-  registerStudyCommands(program);
-  registerRunsCommand(program);
-  registerReportCommand(program);
-  registerServeCommand(program);
+  const name = argv[2];
+  const named = COMMANDS.filter(([names]) => name !== undefined && names.includes(name));
+  for (const [, load] of named.length ? named : COMMANDS) (await load())(program);
   try {
     await program.parseAsync(argv);
     return 0;
