@@ -42,7 +42,7 @@ export function registerMediaCommand(program: Command): void {
       "map.json: columns of id, date, outlet, outlet_country, title, text; constants; file-name pattern",
     )
     .requiredOption("--out <file>", "mentions output (.csv or .parquet)")
-    .option("--threads <n>", "worker threads (default: all cores)")
+    .option("--threads <n>", "scoring threads: this one and n − 1 workers (default: all cores)")
     .option("--skip-bad", "skip malformed records (counted) instead of failing")
     .action(async (o: ScoreOptions) => runScore(o));
   media

@@ -1,6 +1,5 @@
 import { availableParallelism } from "node:os";
-import type { ResourceLimits } from "node:worker_threads";
-import { Piscina } from "piscina";
+import type { Piscina } from "piscina";
 import type { CoinInput, Pipeline } from "../composite/pipeline.ts";
 import {
   analyseUncertainty,
@@ -14,6 +13,7 @@ import {
 import type { UncertaintySpec } from "../composite/uncertainty-spec.ts";
 import type { DriverMethod, DriverProblem } from "../drivers/analysis.ts";
 import { bootstrapReplicate } from "../drivers/bootstrap.ts";
+import { workerPool } from "./worker-pool.ts";
 
 export interface ParallelOptions {
   /** Worker threads; "auto" uses all cores when the work is large enough to pay for them. */
@@ -24,24 +24,6 @@ export interface ParallelOptions {
 
 /** Replications × units × indicators above which "auto" uses worker threads. */
 const AUTO_THRESHOLD = 2e8;
-
-/**
- * A pool of exactly `threads` worker threads running `src/core/workers/<name>.worker.ts`
- * (TypeScript, loaded through tsx like the CLI itself).
- */
-export function workerPool(
-  name: string,
-  threads: number,
-  resourceLimits?: ResourceLimits,
-): Piscina {
-  return new Piscina({
-    filename: new URL(`./workers/${name}.worker.ts`, import.meta.url).href,
-    execArgv: ["--import", "tsx"],
-    minThreads: threads,
-    maxThreads: threads,
-    ...(resourceLimits ? { resourceLimits } : {}),
-  });
-}
 
 /**
  * Runs items [from, to) on the pool in chunks of `chunk`, all at once, handing each chunk's

@@ -6,15 +6,20 @@ import { SingleBar } from "cli-progress";
 import modelJson from "../../data/media/target-tone-model.json" with { type: "json" };
 import type { TableData } from "../composite/tables.ts";
 import { InputError } from "../core/errors.ts";
-import { workerPool } from "../core/parallel.ts";
+import { workerPool } from "../core/worker-pool.ts";
 import { type BadRecord, corpusFiles, isJsonl, jsonlChunks, readCorpusFile } from "../io/corpus.ts";
 import { duckQuery, mentionsSource, sqlIdent, sqlString } from "../io/duck.ts";
 import { readJsonFile } from "../io/json.ts";
 import { vaderLexicon } from "../io/lexicon.ts";
-import { MentionCsvWriter, type ScoredChunk } from "../io/mentions-csv.ts";
+import {
+  MentionCsvWriter,
+  type ScoredChunk,
+  scoreBatchCsv,
+  scoreJsonlChunk,
+} from "../io/mentions-csv.ts";
 import { type Cell, toCsv, writeFileAtomic } from "../io/write.ts";
-import { type ArticleCell, summariseTone } from "../media/aggregate.ts";
-import { type BiasMention, estimateBias } from "../media/bias.ts";
+import type { ArticleCell } from "../media/aggregate.ts";
+import type { BiasMention } from "../media/bias.ts";
 import { type Article, type FieldMap, FieldMapSchema } from "../media/corpus-spec.ts";
 import { MENTION_COLUMNS } from "../media/score.ts";
 import type { TargetToneModel } from "../media/target-tone.ts";
@@ -33,9 +38,9 @@ export interface ScoreOptions {
 }
 
 /**
- * `media score`: streams the corpus, scores articles in batches (on worker threads when asked
- * or when there are 2+ cores), writes mention rows to a temporary CSV as they come (memory stays
- * flat), then renames it (or converts it to Parquet with DuckDB).
+ * `media score`: streams the corpus, scores its articles (on this thread and, when asked or when
+ * there are 2+ cores, on worker threads), writes mention rows to a temporary CSV as they come
+ * (memory stays flat), then renames it (or converts it to Parquet with DuckDB).
  */
 export async function runScore(o: ScoreOptions): Promise<void> {
   const map: FieldMap = o.fields
@@ -92,20 +97,23 @@ export async function scoreCorpus(o: {
     ? new SingleBar({ format: "articles {value} | mentions {mentions}", hideCursor: true })
     : null;
   bar?.start(0, 0, { mentions: 0 });
-  // The main thread reads, parses and writes (a small share of the work); N threads = N scoring workers.
+  // N threads = the main thread and N − 1 workers, all scoring: the main thread's only other
+  // work (reading bytes, writing CSV bytes) is small, and a worker costs memory (its own heap and
+  // module loader). Small young generations keep the workers' memory flat: their live data is a
+  // chunk of about 1 MB and the garbage of one sentence at a time.
+  const workers = threads - 1;
   const pool =
-    threads > 1
-      ? // Small heaps keep each worker's memory flat on large corpora (batches hold ~1 MB of
-        // text; measured live heap stays far below the cap, which only bounds lazy GC growth).
-        workerPool("media", threads, { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 96 })
+    workers > 0
+      ? workerPool("media", workers, {
+          maxYoungGenerationSizeMb: 4,
+          maxOldGenerationSizeMb: 96,
+        })
       : null;
   const model = modelJson as TargetToneModel;
-  // In one thread each article is scored as it is read (nothing piles up). With workers, JSONL
-  // files go out as chunks of raw lines that the workers parse (the main thread only moves
-  // bytes); other files, and any file when repeats are skipped (that needs the articles in
-  // order), go out as batches of parsed articles. Results come back as CSV bytes, in order.
-  const inThread = pool ? null : new MentionCsvWriter(vaderLexicon(), model);
-  const pending: Promise<ScoredChunk>[] = [];
+  const lexicon = vaderLexicon();
+  // Results in input order; `done` is set when a worker's result has arrived.
+  const pending: { result: Promise<ScoredChunk>; done?: ScoredChunk }[] = [];
+  let onPool = 0;
   const writeOut = async (chunk: ScoredChunk) => {
     mentions += chunk.count;
     if (chunk.articles !== undefined) articles += chunk.articles;
@@ -114,42 +122,75 @@ export async function scoreCorpus(o: {
       await new Promise<void>((res) => out.once("drain", () => res()));
     bar?.update(articles, { mentions });
   };
+  /** Writes the results that are ready, in order; waits while more than `upTo` are pending. */
   const flush = async (upTo: number) => {
-    while (pending.length > upTo) await writeOut(await pending.shift()!);
+    while (pending.length > 0 && (pending[0]!.done || pending.length > upTo)) {
+      const head = pending[0]!;
+      const r = head.done ?? (await head.result);
+      pending.shift();
+      await writeOut(r);
+    }
   };
-  const inFlight = Math.max(2, threads * 2); // bounded in-flight work: backpressure on the reader
+  const maxPending = 2 * threads + 2; // bounded in-flight work: backpressure on the reader
+  /** Scores a chunk or batch on a worker while each has two queued, else on this thread. */
+  const dispatch = async (
+    viaPool: (p: NonNullable<typeof pool>) => Promise<ScoredChunk>,
+    here: () => ScoredChunk,
+  ) => {
+    if (pool && onPool < 2 * workers) {
+      onPool++;
+      const entry: (typeof pending)[number] = { result: viaPool(pool) };
+      entry.result.then(
+        (r) => {
+          onPool--;
+          entry.done = r;
+        },
+        () => onPool--,
+      );
+      pending.push(entry);
+    } else {
+      const r = here();
+      pending.push({ result: Promise.resolve(r), done: r });
+    }
+    await flush(maxPending);
+  };
+  // One thread scores each article as it is read (nothing piles up).
+  const inThread = new MentionCsvWriter(lexicon, model);
   let batch: Article[] = [];
   let batchChars = 0;
   const seen = map.dedupe ? new Set<string>() : null;
   let duplicates = 0;
   const submit = async () => {
-    if (!batch.length || !pool) return;
+    if (!batch.length) return;
     const b = batch;
     batch = [];
     batchChars = 0;
-    pending.push(pool.run(b));
-    await flush(inFlight);
+    await dispatch(
+      (p) => p.run(b),
+      () => scoreBatchCsv(b, lexicon, model),
+    );
   };
   try {
-    let rawBefore = false;
     for (const file of await corpusFiles(o.corpus)) {
-      if (pool && !seen && isJsonl(file)) {
+      // JSONL files go as chunks of raw lines, parsed where they are scored (a worker gets
+      // bytes, moved, not copied); other files, and any file when repeats are skipped (that
+      // needs the articles in order), are parsed here.
+      if (!seen && isJsonl(file)) {
         await submit();
         for await (const chunk of jsonlChunks(file, map, BATCH_CHARS)) {
-          pending.push(
-            pool.run(
-              { chunk, map },
-              { name: "scoreJsonl", transferList: [chunk.bytes.buffer as ArrayBuffer] },
-            ),
+          await dispatch(
+            (p) =>
+              p.run(
+                { chunk, map },
+                { name: "scoreJsonl", transferList: [chunk.bytes.buffer as ArrayBuffer] },
+              ),
+            () => scoreJsonlChunk(chunk, map, lexicon, model),
           );
-          await flush(inFlight);
         }
-        rawBefore = true;
         continue;
       }
-      // Bad records of raw chunks are counted when their results arrive: keep them in order.
-      if (rawBefore) await flush(0);
-      rawBefore = false;
+      // Bad records of chunks are counted when their results are written: keep them in order.
+      await flush(0);
       for await (const rec of readCorpusFile(file, map)) {
         if ("bad" in rec) {
           bad.push(rec);
@@ -164,20 +205,20 @@ export async function scoreCorpus(o: {
           seen.add(key);
         }
         articles++;
-        if (inThread) {
+        if (!pool) {
           inThread.add(rec);
           if (inThread.length >= BATCH_CHARS) await writeOut(inThread.take());
           continue;
         }
         batch.push(rec);
         batchChars += rec.title.length + rec.text.length;
-        // Batches of about 1 MB of text keep each worker's live data, and so memory, small.
+        // Batches of about 1 MB of text keep each thread's live data, and so memory, small.
         if (batchChars >= BATCH_CHARS || batch.length >= BATCH_ARTICLES) await submit();
       }
+      if (!pool) await writeOut(inThread.take());
     }
     await submit();
     await flush(0);
-    if (inThread) await writeOut(inThread.take());
   } finally {
     await new Promise<void>((res) => out.end(() => res()));
     bar?.stop();
@@ -278,6 +319,8 @@ export async function summariseMentions(
      ${o.where ? `WHERE ${o.where}` : ""}
      GROUP BY ALL ORDER BY ${keys ? `${keys}, ` : ""}article_id`,
   ]);
+  // Loaded on use, like DuckDB: scoring a corpus needs neither.
+  const { summariseTone } = await import("../media/aggregate.ts");
   const groups = new Map<string, { key: unknown[]; cells: ArticleCell[] }>();
   for (const r of rows) {
     const key = by.map((k) => r[k]);
@@ -377,6 +420,7 @@ export async function biasTable(
     period: String(r.period ?? ""),
     article: String(r.article_id),
   }));
+  const { estimateBias } = await import("../media/bias.ts");
   const b = estimateBias(data, o.level);
   const cols = [
     "group",

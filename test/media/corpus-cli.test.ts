@@ -3,7 +3,7 @@
  * bad records reported with line numbers, counts checked against the mentions file itself.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -109,7 +109,7 @@ describe("media score", () => {
     }
     expect(t.rows.find((r) => r[col("article_id")] === "a3")![col("outlet_country")]).toBe("GBR");
   });
-  it("gives the same bad-record report and byte-identical rows on 2 worker threads (lines parsed on the workers)", () => {
+  it("gives the same bad-record report and byte-identical rows on 2 threads (lines parsed where they are scored)", () => {
     const two = join(dir, "m2.csv");
     const strict = score(two, "2");
     expect(strict.status).toBe(2);
@@ -119,6 +119,35 @@ describe("media score", () => {
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toContain("skipped 2 bad record(s)");
     expect(readFileSync(two, "utf8")).toBe(readFileSync(join(dir, "m.csv"), "utf8"));
+  });
+  it("keeps rows and bad records in file order on 1, 2 and 3 threads (JSONL and CSV files mixed)", () => {
+    // A folder: JSONL (scored from raw lines wherever a thread is free), CSV (parsed here), JSONL.
+    const folder = join(dir, "mixed");
+    mkdirSync(folder, { recursive: true });
+    const line = (a: (typeof articles)[number], id: string) => JSON.stringify({ ...a, id });
+    writeFileSync(join(folder, "a.jsonl"), `${line(articles[0]!, "a")}\n{bad a\n`);
+    writeFileSync(
+      join(folder, "b.csv"),
+      `id,date,outlet,title,text\nb,2020-03-01,Times B,China and Japan meet,\nb2,never,Times B,Chile,\n`,
+    );
+    writeFileSync(join(folder, "c.jsonl"), `{bad c\n${line(articles[1]!, "c")}\n`);
+    const run = (threads: string) => {
+      const out = join(dir, `mixed-${threads}.csv`);
+      const r = cli(
+        ...["score", "--corpus", folder, "--fields", fields, "--out", out],
+        ...["--threads", threads, "--skip-bad"],
+      );
+      expect(r.status, r.stderr).toBe(0);
+      return { stderr: r.stderr, rows: readFileSync(out, "utf8") };
+    };
+    const one = run("1");
+    expect(one.stderr).toContain(
+      "a.jsonl line 2: not valid JSON (Expected property name or '}' in JSON at position 1); b.csv line 3: unparseable date \"never\"; c.jsonl line 1: not valid JSON",
+    );
+    expect(one.rows.split("\n").map((r) => r.split(",")[0])).toEqual(
+      expect.arrayContaining(["a", "b", "c"]),
+    );
+    for (const threads of ["2", "3"]) expect(run(threads)).toEqual(one);
   });
   it("writes Parquet with the same rows", async () => {
     const r = score(join(dir, "m.parquet"), "1", "--skip-bad");
