@@ -13,6 +13,8 @@ import { csvCell } from "./write.ts";
 export class MentionCsvWriter {
   private buf: Buffer;
   private len = 0;
+  /** Rows not yet encoded: encoding ~16 K characters at a time costs less than row by row. */
+  private text = "";
   /** Rows written since the last {@link take}. */
   count = 0;
 
@@ -26,7 +28,7 @@ export class MentionCsvWriter {
 
   /** Bytes written since the last {@link take}. */
   get length(): number {
-    return this.len;
+    return this.len + this.text.length;
   }
 
   /** Scores an article ({@link forEachMention}) and appends its rows. */
@@ -34,14 +36,15 @@ export class MentionCsvWriter {
     let prefix: string | null = null;
     forEachMention(a, this.lexicon, this.model, (s, m, tone, label, frames) => {
       prefix ??= `${csvCell(a.id)},${csvCell(a.date)},${csvCell(a.outlet)},${csvCell(a.outlet_country)},`;
-      this.write(
-        `${prefix}${csvCell(m.target)},${csvCell(m.via)},${csvCell(m.entity)},${s},${csvCell(tone)},${label},${frames}\n`,
-      );
+      this.text += `${prefix}${csvCell(m.target)},${csvCell(m.via)},${csvCell(m.entity)},${s},${csvCell(tone)},${label},${frames}\n`;
       this.count++;
     });
+    if (this.text.length >= 1 << 14) this.encode();
   }
 
-  private write(line: string): void {
+  private encode(): void {
+    const line = this.text;
+    this.text = "";
     const need = this.len + 3 * line.length; // UTF-8 takes at most 3 bytes per UTF-16 unit
     if (need > this.buf.length) {
       const bigger = Buffer.allocUnsafeSlow(Math.max(need, 2 * this.buf.length));
@@ -53,6 +56,7 @@ export class MentionCsvWriter {
 
   /** The rows written so far (bytes with their own ArrayBuffer), and starts a new buffer. */
   take(): { csv: Uint8Array; count: number } {
+    this.encode();
     const out = { csv: this.buf.subarray(0, this.len), count: this.count };
     this.buf = Buffer.allocUnsafeSlow(this.size);
     this.len = 0;

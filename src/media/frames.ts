@@ -180,22 +180,33 @@ export const STOP_PHRASES: readonly string[] = list(`
 // ---------------------------------------------------------------------------------------------
 // Tokeniser (shared by the compiler and the matcher)
 
-const ASCII_WORD = new Uint8Array(128);
-for (let c = 48; c <= 57; c++) ASCII_WORD[c] = 1;
-for (let c = 65; c <= 90; c++) ASCII_WORD[c] = 1;
-for (let c = 97; c <= 122; c++) ASCII_WORD[c] = 1;
+/** 1 at the UTF-16 code units that are word characters (see {@link isWordChar}), by table. */
+const WORD_CHAR: Uint8Array = (() => {
+  const t = new Uint8Array(65536);
+  for (let c = 48; c <= 57; c++) t[c] = 1;
+  for (let c = 65; c <= 90; c++) t[c] = 1;
+  for (let c = 97; c <= 122; c++) t[c] = 1;
+  for (let c = 0xc0; c < 65536; c++) {
+    t[c] =
+      c !== 0xd7 &&
+      c !== 0xf7 &&
+      !(c >= 0x2000 && c <= 0x2bff) &&
+      !(c >= 0x3000 && c <= 0x303f) &&
+      c !== 0xfeff &&
+      !(c >= 0xff00 && c <= 0xff0f)
+        ? 1
+        : 0;
+  }
+  return t;
+})();
 
+/**
+ * ASCII letters and digits, and every code unit from U+00C0 on except × ÷, general punctuation
+ * and symbols (U+2000–U+2BFF), CJK punctuation (U+3000–U+303F), the BOM and fullwidth
+ * punctuation (U+FF00–U+FF0F).
+ */
 function isWordChar(c: number): boolean {
-  if (c < 128) return ASCII_WORD[c] === 1;
-  return (
-    c >= 0xc0 &&
-    c !== 0xd7 &&
-    c !== 0xf7 &&
-    !(c >= 0x2000 && c <= 0x2bff) &&
-    !(c >= 0x3000 && c <= 0x303f) &&
-    c !== 0xfeff &&
-    !(c >= 0xff00 && c <= 0xff0f)
-  );
+  return WORD_CHAR[c] === 1;
 }
 
 /** Characters allowed between the words of a multi-word term. */

@@ -477,6 +477,7 @@ export function butCheck(lowerTokens: readonly string[], sentiments: number[]): 
 export function punctuationEmphasis(text: string): number {
   let ep = 0;
   let qm = 0;
+  if (text.indexOf("!") < 0 && text.indexOf("?") < 0) return 0; // most sentences: no scan
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 33 /* ! */) ep++;
