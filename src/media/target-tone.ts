@@ -1,6 +1,7 @@
 import { CHAR_CLASS, SPACE } from "./gazetteer/tokens.ts";
 import {
   atMostTwoCodePoints,
+  BOOSTERS,
   butCheck,
   compoundOf,
   isUpperAt,
@@ -9,8 +10,9 @@ import {
   normalizeScore,
   PUNCTUATION_CODE,
   punctuationEmphasis,
+  ruleValences,
   ruleWords,
-  valences,
+  tokenFacts,
 } from "./vader.ts";
 import { WordTable } from "./word-table.ts";
 
@@ -84,6 +86,7 @@ let WORD_END = new Int32Array(64);
 let CLAUSE = new Int32Array(64);
 let NON_ZERO = new Int32Array(64);
 let UPPER = new Uint8Array(64);
+let CLAUSE_WORD = new Uint8Array(64);
 
 function growScratch(size: number): void {
   TOKEN_START = new Int32Array(size);
@@ -93,24 +96,55 @@ function growScratch(size: number): void {
   CLAUSE = new Int32Array(size);
   NON_ZERO = new Int32Array(size);
   UPPER = new Uint8Array(size);
+  CLAUSE_WORD = new Uint8Array(size);
 }
 
 /** What an unknown token reads as: no rule or lexicon entry matches it, only "contains n't". */
 const UNKNOWN = "\u0000";
 const UNKNOWN_NT = "\u0000n't";
+/** What a masked target reads as. */
+const MASK = "xxtarget";
 
-const TOKEN_TABLES = new WeakMap<Lexicon, WordTable | null>();
+/** The words whose identity matters to the tone features, with their lexicon facts. */
+interface TokenTable {
+  words: WordTable;
+  has: Uint8Array;
+  value: Float64Array;
+  boost: Float64Array;
+  clause: Uint8Array;
+  /** Index of the mask token "xxtarget". */
+  target: number;
+}
+
+const TOKEN_TABLES = new WeakMap<Lexicon, TokenTable | null>();
 
 /**
  * The words whose identity matters to the tone features (the lexicon's, the rules', the clause
- * words), so that every other token can read as {@link UNKNOWN} without being sliced out; null
- * if the lexicon itself has one of the stand-ins.
+ * words, the mask), so that every other token can read as {@link UNKNOWN} without being sliced
+ * out; null if the lexicon itself has one of the stand-ins.
  */
-function tokenTable(lexicon: Lexicon): WordTable | null {
+function tokenTable(lexicon: Lexicon): TokenTable | null {
   let t = TOKEN_TABLES.get(lexicon);
   if (t === undefined) {
-    t = new WordTable([...lexicon.keys(), ...ruleWords(), ...CLAUSE_WORDS]);
-    if (t.find(UNKNOWN, 0, 1) >= 0 || t.find(UNKNOWN_NT, 0, UNKNOWN_NT.length) >= 0) t = null;
+    const words = new WordTable([...lexicon.keys(), ...ruleWords(), ...CLAUSE_WORDS, MASK]);
+    const m = words.words.length;
+    t = {
+      words,
+      has: new Uint8Array(m),
+      value: new Float64Array(m),
+      boost: new Float64Array(m),
+      clause: new Uint8Array(m),
+      target: words.find(MASK, 0, MASK.length),
+    };
+    words.words.forEach((w, k) => {
+      const v = lexicon.get(w);
+      t!.has[k] = v === undefined ? 0 : 1;
+      t!.value[k] = v ?? 0;
+      t!.boost[k] = BOOSTERS.get(w) ?? 0;
+      t!.clause[k] = CLAUSE_WORDS.has(w) ? 1 : 0;
+    });
+    if (words.find(UNKNOWN, 0, 1) >= 0 || words.find(UNKNOWN_NT, 0, UNKNOWN_NT.length) >= 0)
+      t = null;
     TOKEN_TABLES.set(lexicon, t);
   }
   return t;
@@ -172,6 +206,8 @@ export function prepareSentence(
     WORD_END[n] = b;
     n++;
   }
+  // Each token's lexicon facts: from the table (no look-up by string) or from the maps.
+  const { has, value, boost } = tokenFacts(n);
   for (let t = 0; t < n; t++) {
     let masked = false;
     for (const m of maskSpans) {
@@ -182,24 +218,31 @@ export function prepareSentence(
     }
     const a = WORD_START[t]!;
     const b = WORD_END[t]!;
-    if (masked) {
-      lower.push("xxtarget");
-      UPPER[t] = 0;
+    UPPER[t] = masked ? 0 : isUpperAt(s, a, b) ? 1 : 0;
+    if (table !== null) {
+      // Tokens the rules do not know read alike: only whether they contain "n't" matters.
+      const k = masked ? table.target : table.words.find(ls!, a, b);
+      lower.push(k >= 0 ? table.words.words[k]! : hasNt(ls!, a, b) ? UNKNOWN_NT : UNKNOWN);
+      has[t] = k >= 0 ? table.has[k]! : 0;
+      value[t] = k >= 0 ? table.value[k]! : 0;
+      boost[t] = k >= 0 ? table.boost[k]! : 0;
+      CLAUSE_WORD[t] = k >= 0 ? table.clause[k]! : 0;
     } else {
-      if (table !== null) {
-        // Tokens the rules do not know read alike: only whether they contain "n't" matters.
-        const k = table.find(ls!, a, b);
-        lower.push(k >= 0 ? table.words[k]! : hasNt(ls!, a, b) ? UNKNOWN_NT : UNKNOWN);
-      } else lower.push(ls !== null ? ls.slice(a, b) : lowerCase(s.slice(a, b)));
-      UPPER[t] = isUpperAt(s, a, b) ? 1 : 0;
+      const low = masked ? MASK : ls !== null ? ls.slice(a, b) : lowerCase(s.slice(a, b));
+      lower.push(low);
+      const v = lexicon.get(low);
+      has[t] = v === undefined ? 0 : 1;
+      value[t] = v ?? 0;
+      boost[t] = BOOSTERS.get(low) ?? 0;
+      CLAUSE_WORD[t] = CLAUSE_WORDS.has(low) ? 1 : 0;
     }
   }
-  const val = butCheck(lower, valences(lower, UPPER.subarray(0, n), lexicon));
+  const val = butCheck(lower, ruleValences(lower, UPPER.subarray(0, n), has, value, boost));
   let nonZeroCount = 0;
   let c = 0;
   for (let t = 0; t < n; t++) {
     if (val[t] !== 0) NON_ZERO[nonZeroCount++] = t;
-    if (CLAUSE_WORDS.has(lower[t]!)) c++;
+    if (CLAUSE_WORD[t] === 1) c++;
     CLAUSE[t] = c;
     const last = s.charCodeAt(TOKEN_END[t]! - 1);
     if (last === 44 || last === 59 || last === 58) c++; // , ; :

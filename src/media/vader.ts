@@ -310,24 +310,49 @@ export function valences(
   lexicon: Lexicon,
 ): number[] {
   const n = lower.length;
-  if (IN_LEXICON.length < n) {
-    const size = Math.max(n, 2 * IN_LEXICON.length);
-    IN_LEXICON = new Uint8Array(size);
-    LEXICON_VALUE = new Float64Array(size);
-    BOOST = new Float64Array(size);
-  }
-  const has = IN_LEXICON;
-  const value = LEXICON_VALUE;
-  const boost = BOOST;
-  let upperCount = 0;
+  const { has, value, boost } = tokenFacts(n);
   for (let i = 0; i < n; i++) {
     const low = lower[i]!;
     const v = lexicon.get(low);
     has[i] = v === undefined ? 0 : 1;
     value[i] = v ?? 0;
     boost[i] = BOOSTERS.get(low) ?? 0; // boosters are all non-zero
-    upperCount += upper[i]!;
   }
+  return ruleValences(lower, upper, has, value, boost);
+}
+
+/**
+ * Scratch arrays for the lexicon facts of `n` tokens (whether in the lexicon, the valence, the
+ * booster value or 0), reused by the next call.
+ */
+export function tokenFacts(n: number): {
+  has: Uint8Array;
+  value: Float64Array;
+  boost: Float64Array;
+} {
+  if (IN_LEXICON.length < n) {
+    const size = Math.max(n, 2 * IN_LEXICON.length);
+    IN_LEXICON = new Uint8Array(size);
+    LEXICON_VALUE = new Float64Array(size);
+    BOOST = new Float64Array(size);
+  }
+  return { has: IN_LEXICON, value: LEXICON_VALUE, boost: BOOST };
+}
+
+/**
+ * {@link valences} from each token's lexicon facts, looked up by the caller: the rules of the
+ * reference (negation, boosters, capitals, "no", "least", idioms).
+ */
+export function ruleValences(
+  lower: readonly string[],
+  upper: ArrayLike<number>,
+  has: ArrayLike<number>,
+  value: ArrayLike<number>,
+  boost: ArrayLike<number>,
+): number[] {
+  const n = lower.length;
+  let upperCount = 0;
+  for (let i = 0; i < n; i++) upperCount += upper[i]!;
   const capDiff = upperCount > 0 && upperCount < n;
   const sentiments: number[] = [];
   for (let i = 0; i < n; i++) {
