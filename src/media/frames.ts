@@ -439,60 +439,56 @@ const WORDS: WordTable = (() => {
 // ---------------------------------------------------------------------------------------------
 // Matcher
 
-let WORD_STARTS = new Int32Array(64);
-let WORD_ENDS = new Int32Array(64);
-
-/** `lower` must be `text.toLowerCase()`. */
+/**
+ * Walks the words of `text` once, left to right, and emits each term matched (leftmost-longest;
+ * stop phrases consume their words but are not emitted). `lower` must be `text.toLowerCase()`.
+ * Words are looked up in {@link WORDS} by their range of `lower`, so words that no term has cost
+ * a hash and nothing else.
+ */
 function scan(text: string, lower: string, emit: (hit: Hit, start: number) => void): void {
   const n = text.length;
   const sameLength = lower.length === n; // false only for rare characters such as "İ"
-  if (WORD_STARTS.length < n) {
-    WORD_STARTS = new Int32Array(Math.max(n, 2 * WORD_STARTS.length));
-    WORD_ENDS = new Int32Array(WORD_STARTS.length);
-  }
-  const starts = WORD_STARTS;
-  const ends = WORD_ENDS;
-  const keys: string[] = [];
+  /** Index in WORDS of the lower-cased word text[a, b), or −1. */
+  const wordAt = (a: number, b: number): number => {
+    if (sameLength) return WORDS.find(lower, a, b);
+    const w = text.slice(a, b).toLowerCase();
+    return WORDS.find(w, 0, w.length);
+  };
   let i = 0;
   while (i < n) {
-    if (!isWordChar(text.charCodeAt(i))) {
-      i++;
-      continue;
-    }
-    const s = i;
-    i++;
-    while (i < n && isWordChar(text.charCodeAt(i))) i++;
-    starts[keys.length] = s;
-    ends[keys.length] = i;
-    keys.push(sameLength ? WORDS.get(lower, s, i, "") : text.slice(s, i).toLowerCase());
-  }
-
-  const m = keys.length;
-  let t = 0;
-  while (t < m) {
+    while (i < n && WORD_CHAR[text.charCodeAt(i)] !== 1) i++;
+    if (i >= n) break;
+    const start = i;
+    while (i < n && WORD_CHAR[text.charCodeAt(i)] === 1) i++;
+    const k = wordAt(start, i);
+    if (k < 0) continue; // starts no term and is no acronym
+    const key = WORDS.words[k]!;
     let best: Hit | null = null;
-    let bestEnd = t;
-    let node = ROOT.get(keys[t]!);
-    let j = t;
+    let bestEnd = i;
+    let node = ROOT.get(key);
+    let end = i; // end of the last word on the trie path
     while (node !== undefined) {
       if (node.hit !== null) {
         best = node.hit;
-        bestEnd = j;
+        bestEnd = end;
       }
-      if (node.next === null || j + 1 >= m || !gapOk(text, ends[j]!, starts[j + 1]!)) break;
-      j++;
-      node = node.next.get(keys[j]!);
+      if (node.next === null) break;
+      let p = end;
+      while (p < n && WORD_CHAR[text.charCodeAt(p)] !== 1) p++;
+      if (p >= n || !gapOk(text, end, p)) break;
+      let q = p;
+      while (q < n && WORD_CHAR[text.charCodeAt(q)] === 1) q++;
+      const next = wordAt(p, q);
+      node = next < 0 ? undefined : node.next.get(WORDS.words[next]!);
+      end = q;
     }
     if (best === null) {
-      const byExact = ACRONYMS.get(keys[t]!);
-      if (byExact !== undefined) best = byExact.get(text.slice(starts[t]!, ends[t]!)) ?? null;
+      const byExact = ACRONYMS.get(key);
+      if (byExact !== undefined) best = byExact.get(text.slice(start, i)) ?? null;
     }
-    if (best === null) {
-      t++;
-      continue;
-    }
-    if (!best.stop) emit(best, starts[t]!);
-    t = bestEnd + 1;
+    if (best === null) continue;
+    if (!best.stop) emit(best, start);
+    i = bestEnd; // the match's words are consumed
   }
 }
 
