@@ -104,10 +104,12 @@ export async function scoreCorpus(o: {
   const workers = threads - 1;
   const pool =
     workers > 0
-      ? workerPool("media", workers, {
-          maxYoungGenerationSizeMb: 4,
-          maxOldGenerationSizeMb: 96,
-        })
+      ? workerPool(
+          "media",
+          workers,
+          { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 96 },
+          2, // the second task waits in the worker, not for this thread to hand it over
+        )
       : null;
   const model = modelJson as TargetToneModel;
   const lexicon = vaderLexicon();
