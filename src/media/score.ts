@@ -111,10 +111,10 @@ function scoreSentence(
   model: TargetToneModel,
   visit: MentionVisitor,
 ): void {
-  const mentions = findMentions(sentence);
+  const lower = sentence.toLowerCase();
+  const mentions = findMentions(sentence, undefined, lower);
   if (mentions.length === 0) return;
   const spans = mentions.map((m) => ({ from: m.start, to: m.end }));
-  const lower = sentence.toLowerCase();
   const prepared = prepareSentence(sentence, spans, lexicon, lower);
   const frames = FRAME_LISTS[frameMask(sentence, lower)]!;
   for (const m of mentions) {

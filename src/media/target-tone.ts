@@ -183,19 +183,22 @@ export function prepareSentence(
       : null;
   const table = ls !== null ? tokenTable(lexicon) : null;
   const lower: string[] = [];
+  // Spaces and ASCII punctuation are found on the lower case when there is one (lower casing
+  // keeps every character's class, and it is a flat string: faster to read than a slice).
+  const cls = ls ?? s;
   let n = 0;
   let i = 0;
   while (i < len) {
-    if (CHAR_CLASS[s.charCodeAt(i)] === SPACE) {
+    if (CHAR_CLASS[cls.charCodeAt(i)] === SPACE) {
       i++;
       continue;
     }
     const start = i;
-    while (i < len && CHAR_CLASS[s.charCodeAt(i)] !== SPACE) i++;
+    while (i < len && CHAR_CLASS[cls.charCodeAt(i)] !== SPACE) i++;
     let a = start;
     let b = i;
-    while (a < b && PUNCTUATION_CODE[s.charCodeAt(a)] === 1) a++;
-    while (b > a && PUNCTUATION_CODE[s.charCodeAt(b - 1)] === 1) b--;
+    while (a < b && PUNCTUATION_CODE[cls.charCodeAt(a)] === 1) a++;
+    while (b > a && PUNCTUATION_CODE[cls.charCodeAt(b - 1)] === 1) b--;
     if (atMostTwoCodePoints(s, a, b)) {
       a = start;
       b = i;
@@ -244,7 +247,7 @@ export function prepareSentence(
     if (val[t] !== 0) NON_ZERO[nonZeroCount++] = t;
     if (CLAUSE_WORD[t] === 1) c++;
     CLAUSE[t] = c;
-    const last = s.charCodeAt(TOKEN_END[t]! - 1);
+    const last = cls.charCodeAt(TOKEN_END[t]! - 1);
     if (last === 44 || last === 59 || last === 58) c++; // , ; :
   }
   return {
