@@ -200,6 +200,9 @@ const WORD_CHAR: Uint8Array = (() => {
   return t;
 })();
 
+/** The only code units whose lower case differs from them in {@link WORD_CHAR}: Ω K Å signs. */
+const SIGNS = /[\u2126\u212a\u212b]/;
+
 /**
  * ASCII letters and digits, and every code unit from U+00C0 on except × ÷, general punctuation
  * and symbols (U+2000–U+2BFF), CJK punctuation (U+3000–U+303F), the BOM and fullwidth
@@ -448,6 +451,10 @@ const WORDS: WordTable = (() => {
 function scan(text: string, lower: string, emit: (hit: Hit, start: number) => void): void {
   const n = text.length;
   const sameLength = lower.length === n; // false only for rare characters such as "İ"
+  // Words are found on the lower case (a flat string, faster to read than a slice of a
+  // paragraph) unless the text has one of the three characters whose lower case is a word
+  // character when they are not (the Ohm, Kelvin and Angstrom signs).
+  const cls = sameLength && !SIGNS.test(text) ? lower : text;
   /** Index in WORDS of the lower-cased word text[a, b), or −1. */
   const wordAt = (a: number, b: number): number => {
     if (sameLength) return WORDS.find(lower, a, b);
@@ -456,10 +463,10 @@ function scan(text: string, lower: string, emit: (hit: Hit, start: number) => vo
   };
   let i = 0;
   while (i < n) {
-    while (i < n && WORD_CHAR[text.charCodeAt(i)] !== 1) i++;
+    while (i < n && WORD_CHAR[cls.charCodeAt(i)] !== 1) i++;
     if (i >= n) break;
     const start = i;
-    while (i < n && WORD_CHAR[text.charCodeAt(i)] === 1) i++;
+    while (i < n && WORD_CHAR[cls.charCodeAt(i)] === 1) i++;
     const k = wordAt(start, i);
     if (k < 0) continue; // starts no term and is no acronym
     const key = WORDS.words[k]!;
@@ -474,10 +481,10 @@ function scan(text: string, lower: string, emit: (hit: Hit, start: number) => vo
       }
       if (node.next === null) break;
       let p = end;
-      while (p < n && WORD_CHAR[text.charCodeAt(p)] !== 1) p++;
+      while (p < n && WORD_CHAR[cls.charCodeAt(p)] !== 1) p++;
       if (p >= n || !gapOk(text, end, p)) break;
       let q = p;
-      while (q < n && WORD_CHAR[text.charCodeAt(q)] === 1) q++;
+      while (q < n && WORD_CHAR[cls.charCodeAt(q)] === 1) q++;
       const next = wordAt(p, q);
       node = next < 0 ? undefined : node.next.get(WORDS.words[next]!);
       end = q;

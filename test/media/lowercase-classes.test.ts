@@ -1,10 +1,12 @@
 /**
- * Mention detection and the tone features find words and tokens on a sentence's lower case
- * (src/media/mentions.ts, target-tone.ts): that is only right if lower casing keeps the class
- * of every character (word / space / other, ASCII punctuation or not) and maps surrogate pairs
- * to surrogate pairs, whenever the lower case has the sentence's length.
+ * Mention detection, the tone features and the frames find words and tokens on a sentence's
+ * lower case (src/media/mentions.ts, target-tone.ts, frames.ts): that is only right if lower
+ * casing keeps the class of every character (word / space / other, ASCII punctuation or not)
+ * and maps surrogate pairs to surrogate pairs, whenever the lower case has the sentence's
+ * length; the frames' own word characters differ only at three signs, which frames.ts checks.
  */
 import { describe, expect, it } from "vitest";
+import { detectFrames } from "../../src/media/frames.ts";
 import { CHAR_CLASS } from "../../src/media/gazetteer/tokens.ts";
 import { PUNCTUATION_CODE } from "../../src/media/vader.ts";
 
@@ -33,4 +35,13 @@ describe("lower casing keeps character classes", () => {
     }
     expect(differ).toEqual([]);
   });
+});
+
+describe("frames find words on the lower case except around the Ohm, Kelvin and Angstrom signs", () => {
+  // These three are not word characters, but their lower cases (ω, k, å) are.
+  for (const sign of ["\u2126", "\u212a", "\u212b"]) {
+    it(`U+${sign.charCodeAt(0).toString(16).toUpperCase()} still separates words`, () => {
+      expect(detectFrames(`trade${sign}war`)).toEqual(["economy_trade", "security_military"]);
+    });
+  }
 });
