@@ -101,3 +101,45 @@ export function Await<T>(props: {
   if (s.status === "error") return <ErrorBox error={s.error} />;
   return <>{props.children(s.value)}</>;
 }
+
+/**
+ * A page built on run tables: says which required tables the run lacks (and which study.yaml
+ * section makes them) instead of failing, else loads the required tables and the optional ones
+ * the run has, then renders `body` with them by name.
+ */
+export function TablesPage(props: {
+  ctx: PageContext;
+  required: readonly string[];
+  optional?: readonly string[];
+  /** What the page shows, for the "missing" and "loading" messages. */
+  what: string;
+  loading: string;
+  body: (tables: Record<string, Table>) => ComponentChildren;
+}) {
+  const missing = missingTables(props.ctx.run, props.required);
+  if (missing.length) return <Missing what={props.what} tables={missing} />;
+  return <LoadTables {...props} />;
+}
+
+function LoadTables(props: {
+  ctx: PageContext;
+  required: readonly string[];
+  optional?: readonly string[];
+  loading: string;
+  body: (tables: Record<string, Table>) => ComponentChildren;
+}) {
+  const { ctx } = props;
+  const names = [
+    ...props.required,
+    ...(props.optional ?? []).filter((t) => ctx.run.tables.includes(t)),
+  ];
+  const state = useAsync(async () => {
+    const ts = await Promise.all(names.map((n) => api.table(ctx.study.id, ctx.run.id, n)));
+    return Object.fromEntries(names.map((n, i) => [n, ts[i]!])) as Record<string, Table>;
+  }, [ctx.study.id, ctx.run.id]);
+  return (
+    <Await state={state} what={props.loading}>
+      {props.body}
+    </Await>
+  );
+}

@@ -3,12 +3,11 @@
  * LMG's share of R²) with bootstrap intervals, by wave; and the wave comparison.
  */
 import * as Plot from "@observablehq/plot";
-import { api, type Row, rowsOf, type Table } from "../api.ts";
+import { type Row, rowsOf, type Table } from "../api.ts";
 import { Chart } from "../chart.tsx";
-import { Await, Missing, missingTables, type PageContext, Select } from "../components.tsx";
+import { type PageContext, Select, TablesPage } from "../components.tsx";
 import { countryName } from "../countries.ts";
 import { distinct, fmt, num } from "../format.ts";
-import { useAsync } from "../hooks.ts";
 import { OKABE_ITO } from "../palette.ts";
 import { updateParams } from "../route.ts";
 
@@ -16,22 +15,16 @@ const TABLES = ["drivers_importance"] as const;
 const OPTIONAL = ["drivers_diff", "drivers_fit", "tech_attribution"] as const;
 
 export function DriversPage(props: { ctx: PageContext }) {
-  const missing = missingTables(props.ctx.run, TABLES);
-  if (missing.length) return <Missing what="key-driver analysis" tables={missing} />;
-  return <Drivers ctx={props.ctx} />;
-}
-
-function Drivers(props: { ctx: PageContext }) {
   const { ctx } = props;
-  const names = [...TABLES, ...OPTIONAL.filter((t) => ctx.run.tables.includes(t))];
-  const state = useAsync(async () => {
-    const ts = await Promise.all(names.map((n) => api.table(ctx.study.id, ctx.run.id, n)));
-    return Object.fromEntries(names.map((n, i) => [n, ts[i]!])) as Record<string, Table>;
-  }, [ctx.study.id, ctx.run.id]);
   return (
-    <Await state={state} what="the driver analysis">
-      {(t) => <DriversBody ctx={ctx} tables={t} />}
-    </Await>
+    <TablesPage
+      ctx={ctx}
+      required={TABLES}
+      optional={OPTIONAL}
+      what="key-driver analysis"
+      loading="the driver analysis"
+      body={(t) => <DriversBody ctx={ctx} tables={t} />}
+    />
   );
 }
 

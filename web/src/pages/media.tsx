@@ -3,12 +3,11 @@
  * intervals), tone by frame, bias estimates with intervals, and the sentences behind a number.
  */
 import * as Plot from "@observablehq/plot";
-import { api, type Row, rowsOf, type Table } from "../api.ts";
+import { type Row, rowsOf, type Table } from "../api.ts";
 import { Chart } from "../chart.tsx";
-import { Await, Missing, missingTables, type PageContext, Select } from "../components.tsx";
+import { type PageContext, Select, TablesPage } from "../components.tsx";
 import { countryName } from "../countries.ts";
 import { distinct, fmt, num } from "../format.ts";
-import { useAsync } from "../hooks.ts";
 import { OKABE_ITO } from "../palette.ts";
 import { updateParams } from "../route.ts";
 
@@ -16,22 +15,16 @@ const TABLES = ["media_tone"] as const;
 const OPTIONAL = ["media_tone_overall", "media_frames", "media_bias", "media_evidence"] as const;
 
 export function MediaPage(props: { ctx: PageContext }) {
-  const missing = missingTables(props.ctx.run, TABLES);
-  if (missing.length) return <Missing what="news tone analysis" tables={missing} />;
-  return <Media ctx={props.ctx} />;
-}
-
-function Media(props: { ctx: PageContext }) {
   const { ctx } = props;
-  const names = [...TABLES, ...OPTIONAL.filter((t) => ctx.run.tables.includes(t))];
-  const state = useAsync(async () => {
-    const ts = await Promise.all(names.map((n) => api.table(ctx.study.id, ctx.run.id, n)));
-    return Object.fromEntries(names.map((n, i) => [n, ts[i]!])) as Record<string, Table>;
-  }, [ctx.study.id, ctx.run.id]);
   return (
-    <Await state={state} what="the media analysis">
-      {(t) => <MediaBody ctx={ctx} tables={t} />}
-    </Await>
+    <TablesPage
+      ctx={ctx}
+      required={TABLES}
+      optional={OPTIONAL}
+      what="news tone analysis"
+      loading="the media analysis"
+      body={(t) => <MediaBody ctx={ctx} tables={t} />}
+    />
   );
 }
 

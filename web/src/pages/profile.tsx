@@ -4,12 +4,11 @@
  */
 import * as Plot from "@observablehq/plot";
 import { rankDescending } from "../../../src/stats/rank.ts";
-import { api, type Row, rowsOf, type Table } from "../api.ts";
+import { type Row, rowsOf, type Table } from "../api.ts";
 import { Chart, ExportButtons } from "../chart.tsx";
-import { Await, Missing, missingTables, type PageContext, Select } from "../components.tsx";
+import { type PageContext, Select, TablesPage } from "../components.tsx";
 import { datasetFromTable } from "../engine.ts";
 import { fmt, num, ordinal } from "../format.ts";
-import { useAsync } from "../hooks.ts";
 import { type IndexData, indexData, median } from "../index-data.ts";
 import { OKABE_ITO } from "../palette.ts";
 import { updateParams } from "../route.ts";
@@ -19,28 +18,22 @@ const TABLES = ["index_scores", "index_aggregates", "index_framework"] as const;
 const OPTIONAL = ["index_stage_normalised", "index_stage_raw", "index_results"] as const;
 
 export function ProfilePage(props: { ctx: PageContext }) {
-  const missing = missingTables(props.ctx.run, TABLES);
-  if (missing.length) return <Missing what="composite index" tables={missing} />;
-  return <Profile ctx={props.ctx} />;
-}
-
-function Profile(props: { ctx: PageContext }) {
   const { ctx } = props;
-  const names = [...TABLES, ...OPTIONAL.filter((t) => ctx.run.tables.includes(t))];
-  const state = useAsync(async () => {
-    const ts = await Promise.all(names.map((n) => api.table(ctx.study.id, ctx.run.id, n)));
-    return Object.fromEntries(names.map((n, i) => [n, ts[i]!])) as Record<string, Table>;
-  }, [ctx.study.id, ctx.run.id]);
   return (
-    <Await state={state} what="the index">
-      {(t) => (
+    <TablesPage
+      ctx={ctx}
+      required={TABLES}
+      optional={OPTIONAL}
+      what="composite index"
+      loading="the index"
+      body={(t) => (
         <ProfileBody
           ctx={ctx}
           data={indexData(t.index_scores!, t.index_aggregates!, t.index_framework!)}
           tables={t}
         />
       )}
-    </Await>
+    />
   );
 }
 
