@@ -145,34 +145,14 @@ async function runGlm(o: GlmOptions): Promise<void> {
 
 async function runPerceptions(o: PerceptionOptions): Promise<void> {
   const design = await loadDesign(o);
-  const { RatingsMapSchema, perceptions } = await import("../survey/perceptions.ts");
+  const { RatingsMapSchema, perceptions, RATING_COLUMNS, HEAD_TO_HEAD_COLUMNS } = await import(
+    "../survey/perceptions.ts"
+  );
   const map = await readJsonFile(o.map, RatingsMapSchema);
   const r = perceptions(design, map, o.segments ? splitList(o.segments) : undefined);
   const primary = r.ratings.filter((x) => x.measure === map.measure);
-  const cols = [
-    "audience",
-    "segment",
-    "target",
-    "attribute",
-    "estimate",
-    "se",
-    "ci_low",
-    "ci_high",
-    "n",
-  ] as const;
-  const h2h = [
-    "audience",
-    "segment",
-    "attribute",
-    "target_a",
-    "target_b",
-    "diff",
-    "se",
-    "ci_low",
-    "ci_high",
-    "leader",
-    "significant",
-  ] as const;
+  const cols = RATING_COLUMNS;
+  const h2h = HEAD_TO_HEAD_COLUMNS;
   await writeDirAtomic(o.out, {
     "ratings.csv": toCsv(
       [...cols],

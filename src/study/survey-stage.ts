@@ -5,7 +5,13 @@ import { readSurveyFrameCached } from "../io/survey-data.ts";
 import { applyCalibration } from "../survey/calibration-spec.ts";
 import { buildDesign } from "../survey/design.ts";
 import { factor, type SurveyFrame, subsetFrame } from "../survey/frame.ts";
-import { type HeadToHeadRow, perceptions, type RatingRow } from "../survey/perceptions.ts";
+import {
+  HEAD_TO_HEAD_COLUMNS,
+  type HeadToHeadRow,
+  perceptions,
+  RATING_COLUMNS,
+  type RatingRow,
+} from "../survey/perceptions.ts";
 import { applyRecode } from "../survey/recode.ts";
 import type { LoadedStudy } from "./load.ts";
 
@@ -62,30 +68,11 @@ export async function surveyStage(study: LoadedStudy): Promise<SurveyStageResult
   }
   const measure = sv.ratings.measure;
   const ratingCols = [
-    "audience",
-    "segment",
-    "target",
-    "attribute",
+    ...RATING_COLUMNS.slice(0, 4),
     "measure",
-    "estimate",
-    "se",
-    "ci_low",
-    "ci_high",
-    "n",
+    ...RATING_COLUMNS.slice(4),
   ] as const;
-  const h2hCols = [
-    "audience",
-    "segment",
-    "attribute",
-    "target_a",
-    "target_b",
-    "diff",
-    "se",
-    "ci_low",
-    "ci_high",
-    "leader",
-    "significant",
-  ] as const;
+  const h2hCols = HEAD_TO_HEAD_COLUMNS;
   const iso = audienceMapper(study);
   const tables: Record<string, TableData> = {
     survey_ratings: {

@@ -72,6 +72,34 @@ export interface RatingRow {
   n: number;
 }
 
+/** The columns of ratings.csv, in order (ratings_detail.csv adds `measure` first). */
+export const RATING_COLUMNS = [
+  "audience",
+  "segment",
+  "target",
+  "attribute",
+  "estimate",
+  "se",
+  "ci_low",
+  "ci_high",
+  "n",
+] as const satisfies readonly (keyof RatingRow)[];
+
+/** The columns of head_to_head.csv, in order. */
+export const HEAD_TO_HEAD_COLUMNS = [
+  "audience",
+  "segment",
+  "attribute",
+  "target_a",
+  "target_b",
+  "diff",
+  "se",
+  "ci_low",
+  "ci_high",
+  "leader",
+  "significant",
+] as const satisfies readonly (keyof HeadToHeadRow)[];
+
 /** A row of head_to_head.csv: target_a minus target_b as rated by the same respondents. */
 export interface HeadToHeadRow {
   audience: string;
