@@ -103,6 +103,27 @@ const marginFor = (labels: string[], min = 40) =>
 
 const finite = (x: number) => Number.isFinite(x);
 
+/**
+ * An estimate with its interval per facet row: a rule from `low` to `high` and a dot at `x`,
+ * both coloured by `colour` (row y within facet fy).
+ */
+function intervalDots<T>(
+  data: T[],
+  o: { fy: string; y: string; x: string; colour: (d: T) => string; r: number },
+) {
+  return [
+    Plot.ruleY(data, {
+      fy: o.fy,
+      y: o.y,
+      x1: "low",
+      x2: "high",
+      stroke: o.colour,
+      strokeWidth: 2,
+    }),
+    Plot.dot(data, { fy: o.fy, y: o.y, x: o.x, fill: o.colour, r: o.r }),
+  ];
+}
+
 const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 // ---------------------------------------------------------------------------------------------
@@ -323,19 +344,11 @@ export function sobolChart(index: IndexModel): Chart {
           y: { domain: ["first-order Si", "total STi"], axis: null },
           x: { label: "Sobol index →", grid: true, domain: [0, 1] },
           marks: [
-            Plot.ruleY(data, {
-              fy: "factor",
-              y: "kind",
-              x1: "low",
-              x2: "high",
-              stroke: (d: { kind: string }) => c(d.kind),
-              strokeWidth: 2,
-            }),
-            Plot.dot(data, {
+            ...intervalDots(data, {
               fy: "factor",
               y: "kind",
               x: "value",
-              fill: (d: { kind: string }) => c(d.kind),
+              colour: (d: { kind: string }) => c(d.kind),
               r: 3.5,
             }),
           ],
@@ -457,19 +470,11 @@ export function ratingsChart(survey: SurveyModel, o: { targets: string[]; level:
             ...(share ? { tickFormat: "%" } : {}),
           },
           marks: [
-            Plot.ruleY(survey.ratings, {
-              fy: "audienceName",
-              y: "target",
-              x1: "low",
-              x2: "high",
-              stroke: (r: { target: string }) => colours.get(r.target)!,
-              strokeWidth: 2,
-            }),
-            Plot.dot(survey.ratings, {
+            ...intervalDots(survey.ratings, {
               fy: "audienceName",
               y: "target",
               x: "estimate",
-              fill: (r: { target: string }) => colours.get(r.target)!,
+              colour: (r: { target: string }) => colours.get(r.target)!,
               r: 3,
             }),
           ],
@@ -521,19 +526,11 @@ export function driversChart(d: DriversAnalysis, o: { level: number }): Chart {
           y: { domain: groupKeys, axis: null },
           x: { label: "Contribution to R² →", grid: true, nice: true },
           marks: [
-            Plot.ruleY(d.rows, {
-              fy: "predictor",
-              y: "group",
-              x1: "low",
-              x2: "high",
-              stroke: (r: { group: string }) => groupColours.get(r.group)!,
-              strokeWidth: 2,
-            }),
-            Plot.dot(d.rows, {
+            ...intervalDots(d.rows, {
               fy: "predictor",
               y: "group",
               x: "value",
-              fill: (r: { group: string }) => groupColours.get(r.group)!,
+              colour: (r: { group: string }) => groupColours.get(r.group)!,
               r: 3,
             }),
             Plot.ruleX([0]),
