@@ -1,6 +1,4 @@
 #!/usr/bin/env node
-// Entry point: runs the TypeScript CLI through tsx, so a fresh `npm ci` needs no build step.
-import { register } from "tsx/esm/api";
-
-register();
-await import("../src/cli/main.ts");
+// Entry point: the built CLI (`npm run build` compiles src/ into dist/; `npm install` in a clone
+// runs it through `prepare`). Plain node, no TypeScript loader.
+import "../dist/cli/main.js";

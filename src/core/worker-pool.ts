@@ -2,10 +2,17 @@ import type { ResourceLimits } from "node:worker_threads";
 import { Piscina } from "piscina";
 
 /**
- * A pool of exactly `threads` worker threads running `src/core/workers/<name>.worker.ts`
- * (TypeScript, loaded through tsx like the CLI itself). With `tasksPerWorker` > 1 each worker
- * is sent that many tasks at once: it starts the next as soon as one ends, even while the
- * thread that feeds the pool is busy.
+ * Whether this module runs from TypeScript sources (through tsx: tests, benches, development)
+ * rather than from the built JavaScript in `dist/`. Workers are started the same way.
+ */
+const FROM_SOURCE = import.meta.url.endsWith(".ts");
+
+/**
+ * A pool of exactly `threads` worker threads running `core/workers/<name>.worker.js` next to
+ * this module (built JavaScript, plain node), or `<name>.worker.ts` through tsx when this module
+ * itself runs from the sources. With `tasksPerWorker` > 1 each worker is sent that many tasks
+ * at once: it starts the next as soon as one ends, even while the thread that feeds the pool is
+ * busy.
  */
 export function workerPool(
   name: string,
@@ -15,8 +22,9 @@ export function workerPool(
 ): Piscina {
   return new Piscina({
     concurrentTasksPerWorker: tasksPerWorker,
-    filename: new URL(`./workers/${name}.worker.ts`, import.meta.url).href,
-    execArgv: ["--import", "tsx"],
+    filename: new URL(`./workers/${name}.worker.${FROM_SOURCE ? "ts" : "js"}`, import.meta.url)
+      .href,
+    execArgv: FROM_SOURCE ? ["--import", "tsx"] : [],
     minThreads: threads,
     maxThreads: threads,
     ...(resourceLimits ? { resourceLimits } : {}),

@@ -14,7 +14,7 @@ const lexicon = vaderLexicon();
 const model = modelJson as TargetToneModel;
 
 /** The result with its CSV bytes transferred, not copied. */
-function moved(r: ScoredChunk) {
+function moved(r: ScoredChunk): unknown {
   return move({
     get [transferableSymbol]() {
       return [r.csv.buffer];
@@ -26,11 +26,11 @@ function moved(r: ScoredChunk) {
 }
 
 /** CSV bytes (no header) of the mentions in a batch of articles, and how many rows. */
-export default function run(articles: Article[]) {
+export default function run(articles: Article[]): unknown {
   return moved(scoreBatchCsv(articles, lexicon, model));
 }
 
 /** The same for a chunk of JSONL lines, with its articles and bad records. */
-export function scoreJsonl(task: { chunk: JsonlChunk; map: FieldMap }) {
+export function scoreJsonl(task: { chunk: JsonlChunk; map: FieldMap }): unknown {
   return moved(scoreJsonlChunk(task.chunk, task.map, lexicon, model));
 }

@@ -27,7 +27,7 @@ let cached: {
   design: ReturnType<typeof prepareUncertainty>["design"];
 } | null = null;
 
-export default function run(task: UncertaintyTask) {
+export default function run(task: UncertaintyTask): unknown {
   const key = `${task.seed}|${JSON.stringify(task.spec)}|${JSON.stringify(task.nominal)}`;
   if (!cached || cached.key !== key) {
     const { factors, design } = prepareUncertainty(task.spec, task.nominal, task.input, task.seed);

@@ -1,0 +1,42 @@
+/**
+ * `softpower/composite`: Composite indices, COINr-class: the framework (iMeta), the construction pipeline (denominate, impute, screen, treat, normalise, aggregate), weights, reweighting, analysis, Monte Carlo uncertainty and Sobol sensitivity.
+ *
+ * Pure: no Node built-ins, files, clock or network, so it runs unchanged in the browser (a test
+ * bundles it for the browser platform and fails on any Node built-in).
+ *
+ * @module
+ */
+
+// Errors
+export { InputError } from "../core/errors.ts";
+export { type AggregateMethod, aggregate } from "./aggregate.ts";
+export { correlationMatrix, levelCorrelations } from "./correlations.ts";
+export { cronbachAlpha, cronbachByAggregate } from "./cronbach.ts";
+export { denominate } from "./denominate.ts";
+export { buildFramework, metaRow } from "./framework.ts";
+export { type ImputeMethod, impute } from "./impute.ts";
+export { type NormaliseMethod, normalise, normaliseVector } from "./normalise.ts";
+export {
+  applyStep,
+  buildIndex,
+  type CoinInput,
+  DEFAULT_PIPELINE,
+  type IndexResult,
+  type Pipeline,
+  PipelineSchema,
+  type ResultsTable,
+  STAGES,
+  type StageName,
+} from "./pipeline.ts";
+export { createReweighter, type Reweighter } from "./reweight.ts";
+export { type ScreenBy, screen } from "./screen.ts";
+export { type IndicatorStats, indicatorStats } from "./stats.ts";
+export { checkSkewKurt, type TreatDetail, treat, winsorise } from "./treat.ts";
+export type { Dataset, Framework, MetaRow, UnitData, Weights } from "./types.ts";
+export {
+  analyseUncertainty,
+  type RankStats,
+  type UncertaintyResult,
+} from "./uncertainty.ts";
+export { type UncertaintySpec, UncertaintySpecSchema } from "./uncertainty-spec.ts";
+export { effectiveWeights, optimiseWeights, pcaWeights } from "./weights.ts";

@@ -1,0 +1,34 @@
+/**
+ * `softpower/survey`: Design-based survey estimation, R `survey`-class: designs (weights, strata, clusters, fpc), means, totals, proportions, ratios, quantiles, by domain, Taylor and replicate-weight variances, calibration, GLMs, and US-vs-China perception tables.
+ *
+ * Pure: no Node built-ins, files, clock or network, so it runs unchanged in the browser (a test
+ * bundles it for the browser platform and fails on any Node built-in).
+ *
+ * @module
+ */
+
+// Errors
+export { InputError } from "../core/errors.ts";
+export { byDomains, svyBy } from "./by.ts";
+export { calibrate, postStratify, rake, trimWeights } from "./calibrate.ts";
+export { propCI, waldCI } from "./ci.ts";
+export {
+  buildDesign,
+  type DesignSpec,
+  DesignSpecSchema,
+  designDf,
+  type SurveyDesign,
+} from "./design.ts";
+export {
+  type Estimate,
+  svyMean,
+  svyProportions,
+  svyRatio,
+  svyTotal,
+  svyVar,
+} from "./estimators.ts";
+export { frameFromColumns, type SurveyFrame } from "./frame.ts";
+export { svyGlm } from "./glm.ts";
+export { perceptions, RatingsMapSchema } from "./perceptions.ts";
+export { svyQuantile, weightedQuantile } from "./quantile.ts";
+export { asReplicateDesign, suppliedReplicateDesign } from "./replicates.ts";
