@@ -2,6 +2,7 @@ import { InputError } from "../core/errors.ts";
 import type { SurveyDesign } from "./design.ts";
 import { type Domain, type Estimate, svyMean } from "./estimators.ts";
 import { factor, numeric } from "./frame.ts";
+import { replicateMeansTotals } from "./replicate-estimators.ts";
 import { stageScales } from "./variance.ts";
 
 /** One domain of a `by` breakdown: its label per by-variable and its row mask. */
@@ -183,5 +184,31 @@ export function svyMeanByFast(
     const s2w = (ss[d]! / sw[d]!) * (n / (n - 1));
     const vsrs = (s2w * (sw[d]! - n)) / (sw[d]! * n);
     return { variable, level: "", estimate: mean[d]!, se: Math.sqrt(v), n, deff: v / vsrs };
+  });
+}
+
+/**
+ * Means or totals of a variable in every domain on a replicate-weight design (the same numbers
+ * as {@link svyMean} / {@link svyTotal} per domain): the replicate estimates of all domains come
+ * from one sweep over the rows ({@link replicateMeansTotals}).
+ *
+ * @throws InputError naming the domain when it has no respondents with data
+ */
+export function svyLinearBy(
+  design: SurveyDesign,
+  variable: string,
+  domains: ByDomain[],
+  stat: "mean" | "total",
+  by: string[],
+): Estimate[] {
+  const y = numeric(design.frame, variable);
+  const group = domains[0]?.index ?? new Int32Array(design.n);
+  const es = replicateMeansTotals(design, y, group, domains.length, stat);
+  return es.map((e, d) => {
+    if (e.n === 0)
+      throw new InputError(
+        `${by.length ? `domain ${by.map((b, i) => `${b} = ${domains[d]!.labels[i]}`).join(", ")}: ` : ""}variable ${variable}: the domain has no respondents with data; nothing to estimate`,
+      );
+    return { variable, level: "", ...e };
   });
 }

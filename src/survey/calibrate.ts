@@ -2,6 +2,7 @@ import { Matrix, pseudoInverse } from "ml-matrix";
 import { InputError } from "../core/errors.ts";
 import type { Calibration, SurveyDesign } from "./design.ts";
 import { factor } from "./frame.ts";
+import { recalibratedReplicates } from "./replicates.ts";
 
 /** Population counts of each level of one or more variables, e.g. { stype: { E: 4421, ... } }. */
 export type Margins = Record<string, Record<string, number>>;
@@ -101,7 +102,7 @@ function withCalibrated(
     ...design,
     weights: w,
     calibrations: [...design.calibrations, cal],
-    replicate: rep ? { ...rep, weights: rep.weights.map(recalibrate) } : null,
+    replicate: rep ? recalibratedReplicates(rep, recalibrate) : null,
   };
 }
 

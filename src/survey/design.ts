@@ -99,14 +99,32 @@ export interface SurveyDesign {
  */
 export interface ReplicateWeights {
   type: string;
-  /** Analysis weights of each replicate (full weights times the replicate multipliers). */
-  weights: Float64Array[];
+  /** Number of replicates R. */
+  count: number;
+  /**
+   * Analysis weights of each replicate (full weights times the replicate multipliers), one
+   * array of n per replicate; built from `layout` on first use (R × n numbers).
+   */
+  readonly weights: Float64Array[];
+  /** How the replicate weights are held, for the one-pass estimators (replicate-sums.ts). */
+  layout: ReplicateLayout;
   scale: number;
   rscales: Float64Array;
   mse: boolean;
-  /** Degrees of freedom (R: rank of the replicate weight matrix − 1). */
-  df: number;
+  /** Degrees of freedom (R: rank of the replicate weight matrix − 1), computed on first use. */
+  readonly df: number;
 }
+
+/**
+ * Replicate weights held compactly:
+ * - "psu": w_r,i = base_i · multipliers[psu_i · R + r] (replicates built from the design's
+ *   first-stage PSUs, R `as.svrepdesign`): P × R multipliers instead of n × R weights;
+ * - "rows": w_r,i = matrix[i · R + r], an n × R row-major matrix (published replicate weights,
+ *   or replicates recalibrated one by one).
+ */
+export type ReplicateLayout =
+  | { kind: "psu"; base: Float64Array; psu: Int32Array; nPsu: number; multipliers: Float64Array }
+  | { kind: "rows"; matrix: Float64Array };
 
 /**
  * A calibration's effect on the variance (R's `postStrata` / `cal` in svyrecvar):

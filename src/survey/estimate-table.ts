@@ -1,5 +1,5 @@
 import { InputError } from "../core/errors.ts";
-import { byDomains, svyMeanByFast } from "./by.ts";
+import { byDomains, svyLinearBy, svyMeanByFast } from "./by.ts";
 import { type PropCiMethod, propCI, waldCI } from "./ci.ts";
 import { designDf, type SurveyDesign } from "./design.ts";
 import {
@@ -66,6 +66,13 @@ export function estimateTable(design: SurveyDesign, req: EstimateRequest): Estim
       deff: e.deff,
     });
   for (const variable of req.vars) {
+    if ((req.stat === "mean" || req.stat === "total") && design.replicate) {
+      // Every domain's replicate estimates from one sweep over the rows.
+      const es = svyLinearBy(design, variable, domains, req.stat, req.by ?? []);
+      for (const [d, e] of es.entries())
+        push(domains[d]!.labels, e, waldCI(e.estimate, e.se, level));
+      continue;
+    }
     if (req.stat === "mean" && (req.by?.length ?? 0) > 0) {
       const es = svyMeanByFast(design, variable, domains);
       for (const [d, e] of es.entries())

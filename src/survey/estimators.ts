@@ -1,6 +1,7 @@
 import { InputError } from "../core/errors.ts";
 import type { SurveyDesign } from "./design.ts";
 import { factor, numeric } from "./frame.ts";
+import { replicateMeansTotals } from "./replicate-estimators.ts";
 import { estimatorCovariance } from "./variance.ts";
 
 /** One estimate with its design-based standard error. */
@@ -85,15 +86,31 @@ export function weightedMeanOf(design: SurveyDesign, y: Float64Array, rows: Int3
   };
 }
 
+/** A mean or total of one domain on a replicate design, by the one-sweep replicate sums. */
+function replicateOne(
+  design: SurveyDesign,
+  variable: string,
+  y: Float64Array,
+  domain: Domain,
+  stat: "mean" | "total",
+): Estimate {
+  const group = new Int32Array(design.n);
+  if (domain) for (let i = 0; i < design.n; i++) group[i] = domain[i] ? 0 : -1;
+  const e = replicateMeansTotals(design, y, group, 1, stat)[0]!;
+  if (e.n === 0) emptyDomain(variable);
+  return { variable, level: "", ...e };
+}
+
 /**
  * Weighted mean (R `svymean`): ȳ = Σ w y / Σ w over the rows used; influence
- * z_i = w_i (y_i − ȳ)/Σ w (or replicate means). Design effect against SRS without replacement:
+ * z_i = w_i (y_i − ȳ)/Σ w (or the replicate means, from one sweep over the rows). Design effect against SRS without replacement:
  * V_srs = s²_w (N̂ − n)/(N̂ n), with s²_w R's `svyvar` and N̂ = Σ w.
  *
  * @example svyMean(design, "api00") // { estimate: 644.17, se: 23.54 } for apiclus1
  */
 export function svyMean(design: SurveyDesign, variable: string, domain: Domain = null): Estimate {
   const y = numeric(design.frame, variable);
+  if (design.replicate) return replicateOne(design, variable, y, domain, "mean");
   const rows = usedRows(design, domain, y);
   if (rows.length === 0) emptyDomain(variable);
   const w = design.weights;
@@ -116,6 +133,7 @@ export function svyMean(design: SurveyDesign, variable: string, domain: Domain =
  */
 export function svyTotal(design: SurveyDesign, variable: string, domain: Domain = null): Estimate {
   const y = numeric(design.frame, variable);
+  if (design.replicate) return replicateOne(design, variable, y, domain, "total");
   const rows = usedRows(design, domain, y);
   if (rows.length === 0) emptyDomain(variable);
   const w = design.weights;

@@ -1,6 +1,6 @@
 import { InputError } from "../core/errors.ts";
 import { createRng } from "../stats/rng.ts";
-import type { ReplicateWeights, SurveyDesign } from "./design.ts";
+import type { ReplicateLayout, ReplicateWeights, SurveyDesign } from "./design.ts";
 import { numeric } from "./frame.ts";
 
 /** Replicate types built from a design, as R's `as.svrepdesign(type = ...)`. */
@@ -9,11 +9,19 @@ export type ReplicateType = "JK1" | "JKn" | "BRR" | "Fay" | "bootstrap" | "subbo
 export interface ReplicateOptions {
   /** Fay's factor ρ for BRR (0 = plain BRR). */
   fayRho?: number;
-  /** Bootstrap replicates (default 50, as R). */
+  /**
+   * Number of replicates: bootstrap and subbootstrap (default 50, as R), or the order of the
+   * Hadamard matrix for BRR / Fay (default: the smallest order we build above the number of
+   * strata; see {@link hadamardOrders}). JK1 and JKn have one replicate per PSU and take none.
+   */
   replicates?: number;
+  /** Seed of the bootstrap draws (default 1). */
   seed?: number;
   mse?: boolean;
 }
+
+/** Replicate types whose number of replicates can be chosen. */
+export const SIZABLE_REPLICATES = ["bootstrap", "subbootstrap", "BRR", "Fay"] as const;
 
 /**
  * A replicate-weight version of a design (R `as.svrepdesign`), from its first-stage PSUs and
@@ -22,17 +30,21 @@ export interface ReplicateOptions {
  *   scale (1 − f)(n − 1)/n;
  * - JKn: one replicate per PSU within its stratum, multiplier n_h/(n_h − 1) for the stratum's
  *   other PSUs, rscale (1 − f_h)(n_h − 1)/n_h; fully sampled strata give none;
- * - BRR / Fay (two PSUs per stratum): half-samples from the rows of a Hadamard matrix (Sylvester
- *   or Paley construction of the smallest order above the number of strata; R prefers some
- *   stored matrices, so replicate order can differ from R's while the variance of linear
- *   statistics agrees), multipliers 2 − ρ and ρ, scale 1/(R (1 − ρ)²);
+ * - BRR / Fay (two PSUs per stratum): half-samples from rows 2..H+1 of a Hadamard matrix
+ *   (Sylvester or Paley construction; by default of the smallest order above the number of
+ *   strata H, or of the order `replicates` when given; R prefers some stored matrices, so
+ *   replicate order and count can differ from R's while the variance of linear statistics
+ *   agrees), multipliers 2 − ρ and ρ, scale 1/(R (1 − ρ)²);
  * - bootstrap (Canty–Davison): n_h PSUs drawn with replacement per stratum, multiplier = count,
  *   scale n̄/((n̄ − 1)(R − 1)), n̄ the harmonic mean of PSUs per stratum;
  * - subbootstrap (Rao–Wu): n_h − 1 draws, multiplier count · n_h/(n_h − 1), scale 1/(R − 1).
  * Bootstrap draws use the seeded generator, so they repeat on every machine (not R's stream).
+ * The replicates are held as P × R multipliers of the PSUs (no n × R weight matrix); cost
+ * O(P · R) plus the draws.
  *
  * @throws InputError for JK1 on a stratified design, BRR without exactly two PSUs per stratum,
- *   or an unknown type
+ *   a replicate count on JK1/JKn, a count that is not an integer >= 2, a BRR order that is not
+ *   one we build or not above the number of strata, or an unknown type
  */
 export function asReplicateDesign(
   design: SurveyDesign,
@@ -42,15 +54,24 @@ export function asReplicateDesign(
   const st = design.stages[0]!;
   const H = st.nStrata;
   const P = st.nClusters;
-  const psuOf = st.cluster;
   const byStratum: number[][] = Array.from({ length: H }, () => []);
   for (let c = 0; c < P; c++) byStratum[st.clusterStratum[c]!]!.push(c);
   const fpcFactor = (h: number) =>
     st.popSize[h] === Number.POSITIVE_INFINITY ? 1 : 1 - st.nPSU[h]! / st.popSize[h]!;
-  const multipliers: Float64Array[] = [];
+  /** Replicates as columns of multipliers over the PSUs (copied into a P × R matrix below). */
+  const columns: Float64Array[] = [];
   const rscales: number[] = [];
   let scale = 1;
   const t = type === "jk1" ? "JK1" : type === "jkn" ? "JKn" : type === "brr" ? "BRR" : type;
+  const count = opts.replicates;
+  if (count !== undefined) {
+    if (t === "JK1" || t === "JKn")
+      throw new InputError(
+        `replicate count: ${t} has one replicate per PSU (${P} here) and takes no count; a count applies to ${SIZABLE_REPLICATES.join(", ")}`,
+      );
+    if (!(Number.isInteger(count) && count >= 2))
+      throw new InputError(`replicate count must be an integer >= 2, got ${count}`);
+  }
   switch (t) {
     case "JK1": {
       if (H > 1)
@@ -61,7 +82,7 @@ export function asReplicateDesign(
       for (let j = 0; j < n; j++) {
         const m = new Float64Array(P).fill(n / (n - 1));
         m[j] = 0;
-        multipliers.push(m);
+        columns.push(m);
         rscales.push(1);
       }
       scale = (fpcFactor(0) * (n - 1)) / n;
@@ -83,7 +104,7 @@ export function asReplicateDesign(
         for (const j of psus) {
           const m = new Float64Array(P).fill(1);
           for (const c of psus) m[c] = c === j ? 0 : nh / (nh - 1);
-          multipliers.push(m);
+          columns.push(m);
           rscales.push((f * (nh - 1)) / nh);
         }
       });
@@ -100,7 +121,12 @@ export function asReplicateDesign(
           );
         }
       });
-      const Hm = hadamard(H);
+      if (count !== undefined && !(count > H && hadamardOrders(count, 1)[0] === count)) {
+        throw new InputError(
+          `replicate count ${count} for BRR: the count is the order of a Hadamard matrix, which must be above the number of strata (${H}) and a power of 2 or p + 1 with p a prime ≡ 3 (mod 4); valid counts from ${H + 1}: ${hadamardOrders(H + 1, 6).join(", ")}, ...`,
+        );
+      }
+      const Hm = count === undefined ? hadamard(H) : hadamardOfOrder(count);
       const R = Hm.length;
       for (let r = 0; r < R; r++) {
         const m = new Float64Array(P);
@@ -109,7 +135,7 @@ export function asReplicateDesign(
           m[psus[0]!] = first ? 2 - rho : rho;
           m[psus[1]!] = first ? rho : 2 - rho;
         });
-        multipliers.push(m);
+        columns.push(m);
         rscales.push(1);
       }
       scale = 1 / (R * (1 - rho) ** 2);
@@ -117,7 +143,7 @@ export function asReplicateDesign(
     }
     case "bootstrap":
     case "subbootstrap": {
-      const R = opts.replicates ?? 50;
+      const R = count ?? 50;
       const rng = createRng(opts.seed ?? 1);
       for (let r = 0; r < R; r++) {
         const m = new Float64Array(P);
@@ -127,7 +153,7 @@ export function asReplicateDesign(
           for (let k = 0; k < draws; k++)
             m[psus[rng.int(nh)]!]! += t === "bootstrap" ? 1 : nh / (nh - 1);
         }
-        multipliers.push(m);
+        columns.push(m);
         rscales.push(1);
       }
       if (t === "bootstrap") {
@@ -141,21 +167,100 @@ export function asReplicateDesign(
         `--replicates must be one of JK1, JKn, BRR, Fay, bootstrap, subbootstrap; got "${type}"`,
       );
   }
-  const weights = multipliers.map((m) =>
-    Float64Array.from(design.weights, (w, i) => w * m[psuOf[i]!]!),
-  );
+  const R = columns.length;
+  const multipliers = new Float64Array(P * R);
+  columns.forEach((m, r) => {
+    for (let c = 0; c < P; c++) multipliers[c * R + r] = m[c]!;
+  });
   return withReplicates(design, {
     type: t,
-    weights,
+    layout: { kind: "psu", base: design.weights, psu: st.cluster, nPsu: P, multipliers },
     scale,
     rscales: Float64Array.from(rscales),
     mse: opts.mse ?? false,
-    df: replicateDf(weights),
   });
 }
 
-function withReplicates(design: SurveyDesign, replicate: ReplicateWeights): SurveyDesign {
-  return { ...design, replicate };
+/** The parts of a replicate design that are given; weights and df are derived on first use. */
+interface ReplicateParts {
+  type: string;
+  layout: ReplicateLayout;
+  scale: number;
+  rscales: Float64Array;
+  mse: boolean;
+  /** Known weight columns (when the layout was built from them). */
+  weights?: Float64Array[];
+  /** Where the df comes from, when not from these weights (R keeps a design's degf). */
+  df?: () => number;
+}
+
+/** Replicate weights over a layout, with the per-replicate weight arrays and df built lazily. */
+export function makeReplicateWeights(parts: ReplicateParts): ReplicateWeights {
+  const { layout } = parts;
+  const count = parts.rscales.length;
+  let weights = parts.weights ?? null;
+  let df: number | null = null;
+  return {
+    type: parts.type,
+    count,
+    layout,
+    scale: parts.scale,
+    rscales: parts.rscales,
+    mse: parts.mse,
+    get weights() {
+      weights ??= Array.from({ length: count }, (_, r) => replicateColumn(layout, r, count));
+      return weights;
+    },
+    get df() {
+      df ??= parts.df ? parts.df() : replicateDf(layout, count);
+      return df;
+    },
+  };
+}
+
+/** The analysis weights of replicate r (n values). */
+function replicateColumn(layout: ReplicateLayout, r: number, R: number): Float64Array {
+  if (layout.kind === "psu") {
+    const { base, psu, multipliers } = layout;
+    return Float64Array.from(base, (w, i) => w * multipliers[psu[i]! * R + r]!);
+  }
+  const { matrix } = layout;
+  return Float64Array.from({ length: matrix.length / R }, (_, i) => matrix[i * R + r]!);
+}
+
+/** Replicate weight columns (each of n) as the n × R row-major "rows" layout. */
+export function rowsLayout(columns: Float64Array[]): ReplicateLayout {
+  const R = columns.length;
+  const n = columns[0]?.length ?? 0;
+  const matrix = new Float64Array(n * R);
+  columns.forEach((col, r) => {
+    for (let i = 0; i < n; i++) matrix[i * R + r] = col[i]!;
+  });
+  return { kind: "rows", matrix };
+}
+
+/**
+ * The replicates with every replicate's weights passed through `f` (a calibration applied to
+ * each replicate, as R); the df stays that of the original replicates, as R keeps degf.
+ */
+export function recalibratedReplicates(
+  rep: ReplicateWeights,
+  f: (w: Float64Array) => Float64Array,
+): ReplicateWeights {
+  const weights = rep.weights.map(f);
+  return makeReplicateWeights({
+    type: rep.type,
+    layout: rowsLayout(weights),
+    scale: rep.scale,
+    rscales: rep.rscales,
+    mse: rep.mse,
+    weights,
+    df: () => rep.df,
+  });
+}
+
+function withReplicates(design: SurveyDesign, parts: ReplicateParts): SurveyDesign {
+  return { ...design, replicate: makeReplicateWeights(parts) };
 }
 
 /**
@@ -163,16 +268,37 @@ function withReplicates(design: SurveyDesign, replicate: ReplicateWeights): Surv
  * from order 2, or Paley's construction (prime p ≡ 3 mod 4) when that is smaller.
  */
 export function hadamard(n: number): number[][] {
-  let sylvester = 2;
-  while (sylvester <= n) sylvester *= 2;
-  let p = n;
-  const isPrime = (k: number) => {
-    if (k < 2) return false;
-    for (let d = 2; d * d <= k; d++) if (k % d === 0) return false;
-    return true;
-  };
-  while (!(isPrime(p) && p % 4 === 3)) p++;
-  if (p + 1 < sylvester) {
+  return hadamardOfOrder(hadamardOrders(n + 1, 1)[0]!);
+}
+
+/**
+ * The Hadamard orders we build, ascending, from `from` on (at most `count` of them): powers of
+ * 2 (Sylvester) and p + 1 for primes p ≡ 3 (mod 4) (Paley).
+ */
+export function hadamardOrders(from: number, count: number): number[] {
+  const out: number[] = [];
+  for (let k = Math.max(2, Math.ceil(from)); out.length < count; k++)
+    if (isPowerOfTwo(k) || (isPrime(k - 1) && (k - 1) % 4 === 3)) out.push(k);
+  return out;
+}
+
+const isPowerOfTwo = (k: number) => k >= 1 && (k & (k - 1)) === 0;
+
+function isPrime(k: number): boolean {
+  if (k < 2) return false;
+  for (let d = 2; d * d <= k; d++) if (k % d === 0) return false;
+  return true;
+}
+
+/**
+ * The Hadamard matrix of a given order as 0/1 entries: Sylvester doubling from order 2 when it
+ * is a power of 2, else Paley's construction for order p + 1 (p a prime ≡ 3 mod 4).
+ */
+export function hadamardOfOrder(order: number): number[][] {
+  if (!isPowerOfTwo(order)) {
+    const p = order - 1;
+    if (!(isPrime(p) && p % 4 === 3))
+      throw new Error(`hadamardOfOrder: no construction for order ${order}`);
     const residues = new Set<number>([0]);
     for (let k = 1; k < p; k++) residues.add((k * k) % p);
     const M: number[][] = [new Array(p + 1).fill(1)];
@@ -187,25 +313,51 @@ export function hadamard(n: number): number[][] {
     [1, 1],
     [1, 0],
   ];
-  while (M.length < sylvester) {
+  while (M.length < order) {
     M = [...M.map((r) => [...r, ...r]), ...M.map((r) => [...r, ...r.map((v) => 1 - v)])];
   }
   return M;
 }
 
-/** Numerical rank of the n × R replicate weight matrix minus 1 (R's degf for replicate designs). */
-function replicateDf(weights: Float64Array[]): number {
-  // Gram–Schmidt on the replicate columns with a relative tolerance (R uses qr(tol = 1e-5)).
+/**
+ * Numerical rank of the n × R replicate weight matrix minus 1 (R's degf for replicate designs),
+ * by Gram–Schmidt on the replicate columns with a relative tolerance (R uses qr(tol = 1e-5)).
+ * With the "psu" layout the columns are w_i · M[psu_i, r], whose inner products are those of
+ * the P-vectors sqrt(Σ_{i∈c} w_i²) · M[c, r]: the same rank from P × R numbers.
+ */
+function replicateDf(layout: ReplicateLayout, R: number): number {
+  let vectors: Float64Array[];
+  if (layout.kind === "psu") {
+    const { base, psu, nPsu: P, multipliers } = layout;
+    const s = new Float64Array(P);
+    for (let i = 0; i < base.length; i++) s[psu[i]!]! += base[i]! * base[i]!;
+    for (let c = 0; c < P; c++) s[c] = Math.sqrt(s[c]!);
+    vectors = Array.from({ length: R }, (_, r) =>
+      Float64Array.from(s, (sc, c) => sc * multipliers[c * R + r]!),
+    );
+  } else {
+    const n = layout.matrix.length / R;
+    vectors = Array.from({ length: R }, (_, r) =>
+      Float64Array.from({ length: n }, (_, i) => layout.matrix[i * R + r]!),
+    );
+  }
   const basis: Float64Array[] = [];
-  for (const w of weights) {
+  for (const w of vectors) {
     const v = w.slice();
+    const m = v.length;
     for (const b of basis) {
       let dot = 0;
-      for (let i = 0; i < v.length; i++) dot += v[i]! * b[i]!;
-      for (let i = 0; i < v.length; i++) v[i]! -= dot * b[i]!;
+      for (let i = 0; i < m; i++) dot += v[i]! * b[i]!;
+      for (let i = 0; i < m; i++) v[i]! -= dot * b[i]!;
     }
-    const norm0 = Math.sqrt(w.reduce((s, x) => s + x * x, 0));
-    const norm = Math.sqrt(v.reduce((s, x) => s + x * x, 0));
+    let n0 = 0;
+    let n1 = 0;
+    for (let i = 0; i < m; i++) {
+      n0 += w[i]! * w[i]!;
+      n1 += v[i]! * v[i]!;
+    }
+    const norm0 = Math.sqrt(n0);
+    const norm = Math.sqrt(n1);
     if (norm > 1e-5 * norm0) basis.push(v.map((x) => x / norm));
   }
   return basis.length - 1;
@@ -255,13 +407,16 @@ export function suppliedReplicateDesign(
   }
   const R = names.length;
   const combined = spec.combined_weights ?? true;
-  const weights = names.map((name) => {
+  const n = design.n;
+  const matrix = new Float64Array(n * R);
+  names.forEach((name, r) => {
     const v = numeric(design.frame, name);
-    return Float64Array.from(v, (x, i) => {
+    for (let i = 0; i < n; i++) {
+      const x = v[i]!;
       if (Number.isNaN(x))
         throw new InputError(`row ${i + 2}, variable ${name}: missing replicate weight`);
-      return combined ? x : x * design.weights[i]!;
-    });
+      matrix[i * R + r] = combined ? x : x * design.weights[i]!;
+    }
   });
   let scale = spec.scale;
   switch (spec.type) {
@@ -298,10 +453,9 @@ export function suppliedReplicateDesign(
   }
   return withReplicates(design, {
     type: spec.type,
-    weights,
+    layout: { kind: "rows", matrix },
     scale,
     rscales: Float64Array.from(spec.rscales ?? new Array<number>(R).fill(1)),
     mse: spec.mse ?? false,
-    df: replicateDf(weights),
   });
 }

@@ -1,5 +1,6 @@
 import { InputError } from "../core/errors.ts";
 import type { SurveyDesign } from "./design.ts";
+import { replicateCovariance } from "./replicate-sums.ts";
 
 /**
  * Taylor-linearisation variance–covariance of estimators with influence values `z` (one
@@ -255,25 +256,9 @@ export function estimatorCovariance(
   const rep = design.replicate;
   if (!rep) return linearisedVariance(design, influence());
   const k = full.length;
-  const thetas = rep.weights.map((w) => theta(w));
-  const centre = new Float64Array(k);
-  if (rep.mse) centre.set(full);
-  else {
-    let used = 0;
-    thetas.forEach((t, r) => {
-      if (rep.rscales[r]! <= 0) return;
-      used++;
-      for (let a = 0; a < k; a++) centre[a]! += t[a]!;
-    });
-    for (let a = 0; a < k; a++) centre[a]! /= used;
-  }
-  const V = new Float64Array(k * k);
-  thetas.forEach((t, r) => {
-    const sc = rep.scale * rep.rscales[r]!;
-    for (let a = 0; a < k; a++) {
-      const da = t[a]! - centre[a]!;
-      for (let b = 0; b < k; b++) V[a * k + b]! += sc * da * (t[b]! - centre[b]!);
-    }
+  const thetas = new Float64Array(rep.count * k);
+  rep.weights.forEach((w, r) => {
+    thetas.set(theta(w), r * k);
   });
-  return V;
+  return replicateCovariance(rep, thetas, k, full);
 }
