@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { basename, extname } from "node:path";
 import { parse } from "csv-parse/sync";
-import ExcelJS from "exceljs";
+import type * as ExcelJS from "exceljs";
 import { cannotRead, InputError } from "../core/errors.ts";
 
 /** A table read from a file: header, rows of strings (empty string = empty cell), and where. */
@@ -142,7 +142,9 @@ async function readXlsx(
   sheet: string | undefined,
   { skip = 0, exactSheet = false }: TableOptions,
 ): Promise<Table> {
-  const wb = new ExcelJS.Workbook();
+  // exceljs (CommonJS, ~150 ms to load) only when a workbook is read.
+  const { default: excel } = await import("exceljs");
+  const wb = new excel.Workbook();
   try {
     await wb.xlsx.readFile(path);
   } catch (e) {
