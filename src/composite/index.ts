@@ -10,12 +10,32 @@
 // Errors
 export { InputError } from "../core/errors.ts";
 export { type AggregateMethod, aggregate } from "./aggregate.ts";
+export { type AnalyseOptions, analyseIndex } from "./analyse.ts";
+export {
+  type CompareMultiResult,
+  type CompareRow,
+  compareIndices,
+  compareIndicesMulti,
+} from "./compare.ts";
+export { type CorTest, corTest } from "./cor-test.ts";
+export {
+  type CorrFlag,
+  correlationFlags,
+  type DenomCorr,
+  denominatorCorrelations,
+} from "./corr-flags.ts";
 export { correlationMatrix, levelCorrelations } from "./correlations.ts";
 export { cronbachAlpha, cronbachByAggregate } from "./cronbach.ts";
 export { denominate } from "./denominate.ts";
 export { buildFramework, metaRow } from "./framework.ts";
 export { type ImputeMethod, impute } from "./impute.ts";
 export { type NormaliseMethod, normalise, normaliseVector } from "./normalise.ts";
+export { type OutrankingResult, outrankingMatrix } from "./outrank.ts";
+export {
+  analysePanelUncertainty,
+  type PanelUncertaintyResult,
+  panelYears,
+} from "./panel-uncertainty.ts";
 export {
   applyStep,
   buildIndex,
@@ -28,10 +48,13 @@ export {
   STAGES,
   type StageName,
 } from "./pipeline.ts";
+export { type RemoveElementsResult, removeElements } from "./remove-elements.ts";
 export { createReweighter, type Reweighter } from "./reweight.ts";
 export { type ScreenBy, screen } from "./screen.ts";
 export { type IndicatorStats, indicatorStats } from "./stats.ts";
+export { type StrengthRow, strengthsWeaknesses } from "./strengths.ts";
 export { checkSkewKurt, type TreatDetail, treat, winsorise } from "./treat.ts";
+export { cagr, type TrendRow, trends } from "./trends.ts";
 export type { Dataset, Framework, MetaRow, UnitData, Weights } from "./types.ts";
 export {
   analyseUncertainty,
