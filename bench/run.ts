@@ -51,6 +51,11 @@ async function uaRate(input: CoinInput, pipeline: Pipeline, runs: number, thread
 
 console.log(`softpower bench — node ${process.version}, ${availableParallelism()} cores\n`);
 
+// Whole-process CLI figures first, while the machine is as quiet as this run will leave it.
+const { startupBench } = await import("./startup.ts");
+await startupBench();
+console.log();
+
 if (existsSync(ASEM)) {
   const input = await readCoin(`${ASEM}ASEM_iData.csv`, `${ASEM}ASEM_iMeta.csv`);
   const build = timeIt(() => buildIndex(input, DEFAULT_PIPELINE));

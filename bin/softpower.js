@@ -1,4 +1,5 @@
 #!/usr/bin/env node
-// Entry point: the built CLI (`npm run build` compiles src/ into dist/; `npm install` in a clone
-// runs it through `prepare`). Plain node, no TypeScript loader.
-import "../dist/cli/main.js";
+// Entry point: the bundled CLI in dist/bundle (`npm run build`: tsc, then esbuild bundles the
+// command line; `npm install` in a clone runs it through `prepare`). Plain node, no TypeScript
+// loader.
+import "../dist/bundle/main.js";

@@ -85,8 +85,9 @@ describe("the packed tarball", () => {
       expect(files).toContain(join("dist", e, "index.js"));
       expect(files).toContain(join("dist", e, "index.d.ts"));
     }
-    expect(files).toContain(join("dist", "cli", "main.js"));
-    expect(files).toContain(join("dist", "core", "workers", "media.worker.js"));
+    expect(files).toContain(join("dist", "bundle", "main.js"));
+    for (const w of ["media", "drivers", "uncertainty"])
+      expect(files).toContain(join("dist", "bundle", `${w}.worker.js`));
     expect(files).toContain(join("dist", "web", "index.html"));
     expect(files).toContain(join("examples", "asem", "pipeline.json"));
     expect(files).toContain(join("data", "media", "target-tone-model.json"));
@@ -143,6 +144,24 @@ describe("the CLI from the installed package, plain node", () => {
     const html = readFileSync(join(dir, "demo.html"), "utf8");
     expect(html).toContain("<svg");
     expect(html).toMatch(/synthetic/i);
+
+    // Worker threads of the bundled CLI: two threads give the same rows as one, on a corpus of
+    // several 1 MB chunks (the demo's news 32 times over, with new ids) so the worker gets some.
+    const lines = readFileSync(join(study, "data", "news.jsonl"), "utf8")
+      .trim()
+      .split("\n");
+    const news = join(dir, "news.jsonl");
+    writeFileSync(
+      news,
+      Array.from({ length: 32 }, (_, k) =>
+        lines.map((l) => l.replace(/"id":"([^"]+)"/, `"id":"$1-${k}"`)).join("\n"),
+      ).join("\n"),
+    );
+    run("softpower", ["media", "score", "--corpus", news, "--threads", "1", "--out", "m1.csv"]);
+    run("softpower", ["media", "score", "--corpus", news, "--threads", "2", "--out", "m2.csv"]);
+    const m1 = readFileSync(join(dir, "m1.csv"), "utf8");
+    expect(m1.split("\n").length).toBeGreaterThan(100);
+    expect(readFileSync(join(dir, "m2.csv"), "utf8")).toBe(m1);
 
     const server = spawn("softpower", ["serve", study, "--port", "0"], {
       cwd: dir,

@@ -1,7 +1,8 @@
 /**
- * Vitest global setup: compiles src/ into dist/ (tsc, incremental) before any test runs, because
- * the CLI that tests spawn (`node bin/softpower.js`) runs the built JavaScript, as an installed
- * package does. An unchanged tree rebuilds in a few seconds; a compile error stops the run.
+ * Vitest global setup: compiles src/ into dist/ (tsc, incremental) and bundles the CLI into
+ * dist/bundle (scripts/build-cli.mjs, esbuild) before any test runs, because the CLI that tests
+ * spawn (`node bin/softpower.js`) runs the built JavaScript, as an installed package does. An
+ * unchanged tree rebuilds in a few seconds; a compile error stops the run.
  */
 import { spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
@@ -18,4 +19,7 @@ export default function setup(): void {
   });
   if (r.status !== 0)
     throw new Error(`building dist/ failed (tsc -p tsconfig.build.json):\n${r.stdout}${r.stderr}`);
+  const b = spawnSync(process.execPath, ["scripts/build-cli.mjs"], { cwd: ROOT, encoding: "utf8" });
+  if (b.status !== 0)
+    throw new Error(`bundling the CLI failed (scripts/build-cli.mjs):\n${b.stdout}${b.stderr}`);
 }
