@@ -10,6 +10,7 @@ import { readJsonFile } from "../io/json.ts";
 import { readTable } from "../io/table.ts";
 import { sha256File, toCsv, writeDirAtomic } from "../io/write.ts";
 import { indexTables } from "../tasks/index-build.ts";
+import { registerAnalyseCommand } from "./index-analyse.ts";
 
 interface IndexOptions {
   data: string;
@@ -25,13 +26,17 @@ interface IndexOptions {
 
 /** `softpower index`: builds a composite index (and its uncertainty) from iData and iMeta. */
 export function registerIndexCommand(program: Command): void {
-  program
+  // `index analyse` has options of its own (--data, --out…): with positional options, those after
+  // "analyse" are its, not the parent's. The root has no options but --version and --help.
+  program.enablePositionalOptions();
+  const index = program
     .command("index")
+    .enablePositionalOptions()
     .description(
       "Build a composite index (COINr-compatible) from iData and iMeta, with optional uncertainty and sensitivity analysis",
     )
-    .requiredOption("--data <file>", "iData: units × indicators (CSV or XLSX)")
-    .requiredOption("--meta <file>", "iMeta: the framework (CSV or XLSX)")
+    .option("--data <file>", "iData: units × indicators (CSV or XLSX) (required)")
+    .option("--meta <file>", "iMeta: the framework (CSV or XLSX) (required)")
     .option("--pipeline <file>", "pipeline.json (default: the ASEM default build)")
     .option(
       "--weights <file>",
@@ -40,13 +45,23 @@ export function registerIndexCommand(program: Command): void {
     .option("--uncertainty <file>", "uncertainty spec JSON (type uncertainty or sobol)")
     .option("--seed <n>", "seed for the uncertainty analysis (overrides the spec's)")
     .option("--threads <n>", 'worker threads for the uncertainty analysis, or "auto"')
-    .requiredOption("--out <dir>", "output directory (replaced atomically)")
+    .option("--out <dir>", "output directory (replaced atomically) (required)")
     .option("--json", "print a machine-readable summary")
     .addHelpText(
       "after",
-      "\nExample:\n  softpower index --data ASEM_iData.csv --meta ASEM_iMeta.csv --pipeline examples/asem/pipeline.json --out out/asem",
+      "\nExample:\n  softpower index --data ASEM_iData.csv --meta ASEM_iMeta.csv --pipeline examples/asem/pipeline.json --out out/asem\n  softpower index analyse --help",
     )
-    .action(async (o: IndexOptions) => runIndex(o));
+    .action(async (o: IndexOptions, cmd: Command) => {
+      for (const [k, flag] of [
+        ["data", "--data <file>"],
+        ["meta", "--meta <file>"],
+        ["out", "--out <dir>"],
+      ] as const) {
+        if (o[k] === undefined) cmd.error(`error: required option '${flag}' not specified`);
+      }
+      await runIndex(o);
+    });
+  registerAnalyseCommand(index);
 }
 
 async function runIndex(o: IndexOptions): Promise<void> {

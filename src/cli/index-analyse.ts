@@ -1,0 +1,214 @@
+import { basename, resolve } from "node:path";
+import type { Command } from "commander";
+import { type AnalyseOptions, analyseIndex, type CompareBuild } from "../composite/analyse.ts";
+import {
+  DEFAULT_PIPELINE,
+  type Pipeline,
+  PipelineSchema,
+  STAGES,
+  type StageName,
+} from "../composite/pipeline.ts";
+import { InputError } from "../core/errors.ts";
+import { VERSION } from "../core/version.ts";
+import { readCoin, weightSetsFromTable } from "../io/coin.ts";
+import { readJsonFile } from "../io/json.ts";
+import { readTable } from "../io/table.ts";
+import { toCsv, writeDirAtomic } from "../io/write.ts";
+
+interface AnalyseCliOptions {
+  data: string;
+  meta: string;
+  pipeline?: string;
+  weights?: string;
+  out: string;
+  json?: boolean;
+  level?: string;
+  icode?: string;
+  unit?: string;
+  top?: string;
+  bottom?: string;
+  swDset?: string;
+  unqDiscard?: string;
+  minDiscard: boolean;
+  reportLevel?: string;
+  corThresh?: string;
+  threshType?: string;
+  cortype?: string;
+  groupLevel?: string;
+  corrDset?: string;
+  denomThresh?: string;
+  denomDset?: string;
+  outrankCodes?: string;
+  outrankDset?: string;
+  latest?: string;
+  trendDset?: string;
+  compare: string[];
+  pvals?: boolean;
+}
+
+/** `softpower index analyse`: the analysis tools (COINr's) on a build, one CSV per tool. */
+export function registerAnalyseCommand(index: Command): void {
+  index
+    .command("analyse")
+    .description(
+      "Analyse a build as COINr: leave-one-out impact, comparison of builds, strengths and weaknesses, correlation and denominator flags, outranking, trends",
+    )
+    .requiredOption(
+      "--data <file>",
+      "iData: units × indicators (CSV or XLSX; with Time for a panel)",
+    )
+    .requiredOption("--meta <file>", "iMeta: the framework (CSV or XLSX)")
+    .option("--pipeline <file>", "pipeline.json (default: the ASEM default build)")
+    .option("--weights <file>", "named weight sets: iCode and one column per set")
+    .requiredOption("--out <dir>", "output directory (replaced atomically)")
+    .option("--level <n>", "remove_elements: level whose elements are removed one at a time", "1")
+    .option("--icode <code>", "remove_elements / compare: the code compared (default: the index)")
+    .option("--unit <uCode>", "strengths/weaknesses: the unit (default: the index's rank 1)")
+    .option("--top <n>", "strengths: how many (COINr topN; default 5)")
+    .option("--bottom <n>", "weaknesses: how many (COINr bottomN; default 5)")
+    .option(
+      "--sw-dset <stage>",
+      "strengths/weaknesses: data set (Raw is direction-adjusted)",
+      "Raw",
+    )
+    .option(
+      "--unq-discard <x>",
+      "strengths/weaknesses: keep indicators with a unique-value share above x",
+    )
+    .option(
+      "--no-min-discard",
+      "strengths/weaknesses: keep indicators where the unit has the worst rank",
+    )
+    .option("--report-level <n>", "strengths/weaknesses: level of the reported parent", "2")
+    .option("--cor-thresh <x>", "corr_flags: threshold (COINr cor_thresh)", "0.9")
+    .option("--thresh-type <t>", "corr_flags: high (corr > x) or low (corr < x)", "high")
+    .option("--cortype <m>", "corr_flags, denom_corr: pearson, spearman or kendall", "pearson")
+    .option("--group-level <n>", "corr_flags: level of the groups (COINr grouplev)", "2")
+    .option("--corr-dset <stage>", "corr_flags: data set", "Normalised")
+    .option("--denom-thresh <x>", "denom_corr: |corr| threshold", "0.6")
+    .option("--denom-dset <stage>", "denom_corr: data set", "Raw")
+    .option(
+      "--outrank-codes <codes>",
+      "outrank: comma-separated columns (default: the indicators, effective weights)",
+    )
+    .option("--outrank-dset <stage>", "outrank: data set", "Normalised")
+    .option("--latest <n>", "trends: use the latest N time points (COINr use_latest)")
+    .option("--trend-dset <stage>", "trends: data set", "Raw")
+    .option(
+      "--compare <pipeline.json>",
+      "a build to compare with (repeat for several: compare_multi*.csv)",
+      (v: string, prev: string[]) => [...prev, v],
+      [] as string[],
+    )
+    .option("--pvals", "add p_value and n columns to corr_flags and denom_corr")
+    .option("--json", "print a machine-readable summary")
+    .addHelpText(
+      "after",
+      "\nExample:\n  softpower index analyse --data ASEM_iData.csv --meta ASEM_iMeta.csv --pipeline examples/asem/pipeline.json --level 2 --unit ESP --cor-thresh 0.75 --compare prank.json --out out/asem-analysis",
+    )
+    .action(async (o: AnalyseCliOptions) => runAnalyse(o));
+}
+
+async function runAnalyse(o: AnalyseCliOptions): Promise<void> {
+  const t0 = performance.now();
+  const input = await readCoin(o.data, o.meta);
+  if (o.weights)
+    input.weightSets = weightSetsFromTable(await readTable(o.weights), input.framework);
+  const pipeline: Pipeline = o.pipeline
+    ? await readJsonFile(o.pipeline, PipelineSchema)
+    : DEFAULT_PIPELINE;
+  const compare: CompareBuild[] = [];
+  for (const f of o.compare)
+    compare.push({
+      name: basename(f).replace(/\.json$/i, ""),
+      pipeline: await readJsonFile(f, PipelineSchema),
+    });
+  const opts: AnalyseOptions = {
+    level: int("--level", o.level, 1),
+    iCode: o.icode,
+    unit: o.unit,
+    top: int("--top", o.top, 1),
+    bottom: int("--bottom", o.bottom, 1),
+    swDset: stage("--sw-dset", o.swDset),
+    unqDiscard: num("--unq-discard", o.unqDiscard, 0, 1) ?? null,
+    minDiscard: o.minDiscard,
+    reportLevel: int("--report-level", o.reportLevel, 2),
+    corThresh: num("--cor-thresh", o.corThresh, -1, 1),
+    threshType: oneOf("--thresh-type", o.threshType, ["high", "low"] as const),
+    cortype: oneOf("--cortype", o.cortype, ["pearson", "spearman", "kendall"] as const),
+    groupLevel: int("--group-level", o.groupLevel, 2),
+    corrDset: stage("--corr-dset", o.corrDset),
+    denomThresh: num("--denom-thresh", o.denomThresh, 0, 1),
+    denomDset: stage("--denom-dset", o.denomDset),
+    outrankCodes: o.outrankCodes
+      ?.split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
+    outrankDset: stage("--outrank-dset", o.outrankDset),
+    useLatest: int("--latest", o.latest, 1),
+    trendDset: stage("--trend-dset", o.trendDset),
+    pvals: o.pvals,
+  };
+  const tables = analyseIndex(input, pipeline, compare, opts);
+  const files: Record<string, string> = {};
+  for (const [name, t] of Object.entries(tables)) files[`${name}.csv`] = toCsv(t.columns, t.rows);
+  const ms = Math.round(performance.now() - t0);
+  files["run.json"] = `${JSON.stringify(
+    {
+      softpower: VERSION,
+      command: "index analyse",
+      data: resolve(o.data),
+      meta: resolve(o.meta),
+      pipeline,
+      compare: o.compare.map((f) => resolve(f)),
+      options: opts,
+      total_ms: ms,
+    },
+    null,
+    2,
+  )}\n`;
+  await writeDirAtomic(o.out, files);
+  if (o.json) {
+    process.stdout.write(`${JSON.stringify({ out: resolve(o.out), files: Object.keys(files) })}\n`);
+    return;
+  }
+  const top = tables.remove_elements!.rows.slice(1).sort((a, b) => Number(b[1]) - Number(a[1]))[0];
+  process.stdout.write(
+    `Analysed ${input.framework.top}: ${Object.keys(tables).length} tables` +
+      (top
+        ? `; removing ${top[0]} moves ranks most (mean |Δrank| ${Number(top[1]).toFixed(2)})`
+        : "") +
+      `\nWrote ${Object.keys(files).length} files to ${o.out} in ${ms} ms\n`,
+  );
+}
+
+function int(name: string, v: string | undefined, min: number): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min)
+    throw new InputError(`${name} must be an integer >= ${min}, got "${v}"`);
+  return n;
+}
+
+function num(name: string, v: string | undefined, lo: number, hi: number): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (v.trim() === "" || !(n >= lo && n <= hi))
+    throw new InputError(`${name} must be a number from ${lo} to ${hi}, got "${v}"`);
+  return n;
+}
+
+function oneOf<T extends string>(
+  name: string,
+  v: string | undefined,
+  allowed: readonly T[],
+): T | undefined {
+  if (v === undefined) return undefined;
+  if (!allowed.includes(v as T))
+    throw new InputError(`${name} must be one of ${allowed.join(", ")}, got "${v}"`);
+  return v as T;
+}
+
+function stage(name: string, v: string | undefined): StageName | undefined {
+  return oneOf(name, v, STAGES);
+}
