@@ -10,7 +10,7 @@ import {
   svyTotal,
   svyVar,
 } from "./estimators.ts";
-import { svyQuantile } from "./quantile.ts";
+import { svyQuantileBy } from "./quantile.ts";
 
 export type Statistic = "mean" | "total" | "prop" | "ratio" | "var" | "quantile";
 
@@ -73,6 +73,15 @@ export function estimateTable(design: SurveyDesign, req: EstimateRequest): Estim
         push(domains[d]!.labels, e, waldCI(e.estimate, e.se, level));
       continue;
     }
+    if (req.stat === "quantile") {
+      // All domains sorted once; each domain's df is that of its rows (R's degf of the subset).
+      const qs = req.quantiles ?? [0.25, 0.5, 0.75];
+      const es = svyQuantileBy(design, variable, qs, domains, { level, by: req.by ?? [] });
+      es.forEach((list, d) => {
+        for (const e of list) push(domains[d]!.labels, e, e.ci);
+      });
+      continue;
+    }
     if (req.stat === "mean" && (req.by?.length ?? 0) > 0) {
       const es = svyMeanByFast(design, variable, domains);
       for (const [d, e] of es.entries())
@@ -111,13 +120,6 @@ export function estimateTable(design: SurveyDesign, req: EstimateRequest): Estim
                 propCI(e.estimate, e.se, req.ciMethod ?? "logit", { level, df, n: nrow, degf: df }),
               );
             }
-            break;
-          }
-          case "quantile": {
-            const qs = req.quantiles ?? [0.25, 0.5, 0.75];
-            const df = designDf(design, mask);
-            for (const e of svyQuantile(design, variable, qs, { domain: mask, level, df }))
-              push(dom.labels, e, e.ci);
             break;
           }
         }

@@ -1,9 +1,12 @@
 import { InputError } from "../core/errors.ts";
 import { qt } from "../stats/distributions.ts";
+import type { ByDomain } from "./by.ts";
 import { designDf, type SurveyDesign } from "./design.ts";
 import type { Domain, Estimate } from "./estimators.ts";
 import { numeric } from "./frame.ts";
-import { estimatorCovariance } from "./variance.ts";
+import { replicateCovariance, replicateSums } from "./replicate-sums.ts";
+import { sortOrder } from "./sort-values.ts";
+import { linearisedVariance, stageVarianceOfTotals } from "./variance.ts";
 
 /** Quantile rules of R's `svyquantile(qrule = ...)`. */
 export type QuantileRule =
@@ -127,18 +130,13 @@ export function weightedQuantile(
   return approx(pk, x, p, rule === "shahvaish");
 }
 
-/** R's approx(xk, yk, p, rule = 2) (linear, or step with f = 0), ties in xk averaged. */
+/**
+ * R's approx(xk, yk, p, rule = 2) (linear, or step with f = 0): the points ordered by xk
+ * (stable, as R's regularize.values; shahvaish's plotting positions need not be monotone),
+ * ties in xk averaged.
+ */
 function approx(xk: Float64Array, yk: Float64Array, p: number, step: boolean): number {
-  const xs: number[] = [];
-  const ys: number[] = [];
-  for (let k = 0; k < xk.length; ) {
-    let e = k;
-    let sum = 0;
-    while (e < xk.length && xk[e] === xk[k]) sum += yk[e++]!;
-    xs.push(xk[k]!);
-    ys.push(sum / (e - k));
-    k = e;
-  }
+  const { xs, ys } = approxTable(xk, yk);
   if (p <= xs[0]!) return ys[0]!;
   if (p >= xs[xs.length - 1]!) return ys[ys.length - 1]!;
   let j = 0;
@@ -146,6 +144,178 @@ function approx(xk: Float64Array, yk: Float64Array, p: number, step: boolean): n
   if (xs[j + 1] === p) return ys[j + 1]!;
   if (step) return ys[j]!;
   return ys[j]! + ((p - xs[j]!) / (xs[j + 1]! - xs[j]!)) * (ys[j + 1]! - ys[j]!);
+}
+
+/**
+ * One domain's values sorted ascending (ties in row order) with their weights and cumulative
+ * weights, and tables derived from them on first use per rule, so every quantile of the
+ * domain is a binary search: no sort per quantile.
+ */
+class SortedSample {
+  readonly n: number;
+  readonly cumw: Float64Array;
+  private merged: SortedSample | null = null;
+  private tables = new Map<QuantileRule, { xs: Float64Array; ys: Float64Array }>();
+  constructor(
+    readonly x: Float64Array,
+    readonly w: Float64Array,
+  ) {
+    this.n = x.length;
+    this.cumw = new Float64Array(this.n);
+    let c = 0;
+    for (let k = 0; k < this.n; k++) {
+      c += w[k]!;
+      this.cumw[k] = c;
+    }
+  }
+
+  /** Tied values merged, their weights summed in order (hf3). */
+  tiesMerged(): SortedSample {
+    if (!this.merged) {
+      const ux: number[] = [];
+      const uw: number[] = [];
+      for (let k = 0; k < this.n; k++) {
+        if (ux.length && ux[ux.length - 1] === this.x[k]) uw[uw.length - 1]! += this.w[k]!;
+        else {
+          ux.push(this.x[k]!);
+          uw.push(this.w[k]!);
+        }
+      }
+      this.merged = new SortedSample(Float64Array.from(ux), Float64Array.from(uw));
+    }
+    return this.merged;
+  }
+
+  /** Plotting positions p_k of an interpolating rule, ties in p_k merged (R's approx). */
+  table(rule: QuantileRule): { xs: Float64Array; ys: Float64Array } {
+    let t = this.tables.get(rule);
+    if (t) return t;
+    const { n, x, w, cumw } = this;
+    const W = cumw[n - 1]!;
+    const pk = new Float64Array(n);
+    const prev = (k: number) => (k === 0 ? 0 : cumw[k - 1]!);
+    const mw = W / n;
+    let s = 0;
+    for (let k = 0; k < n; k++) {
+      switch (rule) {
+        case "hf5":
+          pk[k] = (cumw[k]! - w[k]! / 2) / W;
+          break;
+        case "hf6":
+          pk[k] = cumw[k]! / (W + w[n - 1]!);
+          break;
+        case "hf7":
+          pk[k] = prev(k) / cumw[n - 2]!;
+          break;
+        case "hf8":
+          pk[k] = (prev(k) / 3 + (2 * cumw[k]!) / 3) / (W + w[n - 1]! / 3);
+          break;
+        case "hf9":
+          pk[k] = ((3 / 8) * prev(k) + (5 / 8) * cumw[k]!) / (W + w[n - 1]! / 4);
+          break;
+        default: {
+          // shahvaish: s_k = Σ_{j <= k} w_j / w̄, a running sum (the same additions in order)
+          s += w[k]! / mw;
+          pk[k] = (s + 0.5 - w[k]! / 2) / (n + 1);
+        }
+      }
+    }
+    t = approxTable(pk, x);
+    this.tables.set(rule, t);
+    return t;
+  }
+}
+
+/** {@link weightedQuantile} on a sorted sample: a binary search instead of a sort. */
+function sortedQuantile(sample: SortedSample, p: number, rule: QuantileRule): number {
+  if (Number.isNaN(p)) return Number.NaN;
+  if (sample.n === 0) return Number.NaN;
+  const sm = rule === "hf3" ? sample.tiesMerged() : sample;
+  const { n, x, cumw } = sm;
+  const W = cumw[n - 1]!;
+  if (
+    rule === "math" ||
+    rule === "hf1" ||
+    rule === "school" ||
+    rule === "hf2" ||
+    rule === "hf3" ||
+    rule === "hf4"
+  ) {
+    // pos = the last k with C_k <= pW (C is non-decreasing), or 0
+    const target = p * W;
+    let lo = 0;
+    let hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (cumw[mid]! <= target) lo = mid + 1;
+      else hi = mid;
+    }
+    const pos = Math.max(lo - 1, 0);
+    const next = pos + 1 < n ? pos + 1 : pos;
+    const qlow = x[pos]!;
+    const qup = x[next]!;
+    const wlow = p - cumw[pos]! / W;
+    const wup = cumw[next]! / W - p;
+    switch (rule) {
+      case "math":
+      case "hf1":
+        return wlow === 0 ? qlow : qup;
+      case "school":
+      case "hf2":
+        return wlow === 0 ? (qlow + qup) / 2 : qup;
+      case "hf3":
+        return wlow === 0 && (pos + 1) % 2 === 0 ? qlow : qup;
+      default: {
+        const g = wlow / (wup + wlow);
+        return qlow * (1 - g) + qup * g;
+      }
+    }
+  }
+  if (n === 1) return x[0]!;
+  const { xs, ys } = sm.table(rule);
+  const last = xs.length - 1;
+  if (p <= xs[0]!) return ys[0]!;
+  if (p >= xs[last]!) return ys[last]!;
+  // j + 1 = the first index >= 1 with xs >= p
+  let lo = 1;
+  let hi = last;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (xs[mid]! < p) lo = mid + 1;
+    else hi = mid;
+  }
+  const j = lo - 1;
+  if (xs[j + 1] === p) return ys[j + 1]!;
+  if (rule === "shahvaish") return ys[j]!;
+  return ys[j]! + ((p - xs[j]!) / (xs[j + 1]! - xs[j]!)) * (ys[j + 1]! - ys[j]!);
+}
+
+/** A quantile with its Woodruff interval, as {@link svyQuantile} returns it. */
+export type QuantileEstimate = Estimate & { ci: [number, number] };
+
+/** The points of {@link approx} ordered by x (stable) with tied x merged (mean of their y). */
+function approxTable(xk: Float64Array, yk: Float64Array): { xs: Float64Array; ys: Float64Array } {
+  const n = xk.length;
+  let order: Int32Array | null = null;
+  for (let k = 1; k < n; k++) {
+    if (xk[k]! < xk[k - 1]!) {
+      order = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => xk[a]! - xk[b]! || a - b);
+      break;
+    }
+  }
+  const at = (k: number) => (order ? order[k]! : k);
+  const xs: number[] = [];
+  const ys: number[] = [];
+  for (let k = 0; k < n; ) {
+    let e = k;
+    let sum = 0;
+    const x0 = xk[at(k)]!;
+    while (e < n && xk[at(e)] === x0) sum += yk[at(e++)]!;
+    xs.push(x0);
+    ys.push(sum / (e - k));
+    k = e;
+  }
+  return { xs: Float64Array.from(xs), ys: Float64Array.from(ys) };
 }
 
 /**
@@ -159,60 +329,252 @@ export function svyQuantile(
   variable: string,
   probs: number[],
   opts: { domain?: Domain; rule?: QuantileRule; level?: number; df?: number } = {},
-): (Estimate & { ci: [number, number] })[] {
-  const y = numeric(design.frame, variable);
-  const w = design.weights;
+): QuantileEstimate[] {
   const dom = opts.domain ?? null;
-  const rows: number[] = [];
-  for (let i = 0; i < design.n; i++)
-    if ((!dom || dom[i]) && w[i]! > 0 && !Number.isNaN(y[i]!)) rows.push(i);
-  if (rows.length === 0)
+  const group = new Int32Array(design.n);
+  if (dom) for (let i = 0; i < design.n; i++) group[i] = dom[i] ? 0 : -1;
+  const out = quantilesByGroup(design, variable, probs, group, 1, opts);
+  if (out[0] === null)
     throw new InputError(
       `variable ${variable}: the domain has no respondents with data; nothing to estimate`,
     );
-  const xs = Float64Array.from(rows, (i) => y[i]!);
-  const ws = Float64Array.from(rows, (i) => w[i]!);
-  const level = opts.level ?? 0.95;
-  const df = opts.df ?? designDf(design);
-  const tq = qt(1 - (1 - level) / 2, df);
-  const rule = opts.rule ?? "math";
-  const sw = ws.reduce((a, b) => a + b, 0);
-  return probs.map((p) => {
-    if (!(p >= 0 && p <= 1)) throw new InputError(`quantile ${p} must be in [0, 1]`);
-    const q = weightedQuantile(xs, ws, p, rule);
-    let m = 0;
-    for (let k = 0; k < rows.length; k++) if (xs[k]! <= q) m += ws[k]!;
-    m /= sw;
-    const cdf = (wr: Float64Array) => {
-      let a = 0;
-      let b = 0;
-      rows.forEach((i, k) => {
-        b += wr[i]!;
-        if (xs[k]! <= q) a += wr[i]!;
-      });
-      return Float64Array.of(a / b);
-    };
-    const se = Math.sqrt(
-      estimatorCovariance(design, cdf, Float64Array.of(m), () => {
-        const z = new Float64Array(design.n);
-        rows.forEach((i, k) => {
-          z[i] = (ws[k]! * ((xs[k]! <= q ? 1 : 0) - m)) / sw;
-        });
-        return [z];
-      })[0]!,
-    );
-    const pl = m - tq * se;
-    const pu = m + tq * se;
-    const lower = pl < 0 ? Number.NaN : weightedQuantile(xs, ws, pl, rule);
-    const upper = pu > 1 ? Number.NaN : weightedQuantile(xs, ws, pu, rule);
-    return {
-      variable,
-      level: String(p),
-      estimate: q,
-      se: (upper - lower) / (2 * tq),
-      n: rows.length,
-      deff: Number.NaN,
-      ci: [lower, upper],
-    };
+  return out[0]!;
+}
+
+/**
+ * {@link svyQuantile} in every domain at once (R `svyby(~x, ~by, design, svyquantile)`), each
+ * domain's degrees of freedom those of its rows (R's degf of the subset). The values of all
+ * domains are sorted once (a radix sort of the rows, then split by domain), each domain's
+ * cumulative weights computed once, and every quantile and interval end is a binary search;
+ * the SEs of all domains come from one pass over the rows per quantile (PSU totals, or
+ * replicate sums). Cost O(n · Q + domains · (P + Q log n)) for Q quantiles.
+ *
+ * @throws InputError naming the domain when it has no respondents with data, or for p outside [0, 1]
+ */
+export function svyQuantileBy(
+  design: SurveyDesign,
+  variable: string,
+  probs: number[],
+  domains: ByDomain[],
+  opts: { rule?: QuantileRule; level?: number; by?: string[] } = {},
+): QuantileEstimate[][] {
+  const group = domains[0]?.index ?? new Int32Array(design.n);
+  const out = quantilesByGroup(design, variable, probs, group, domains.length, {
+    ...opts,
+    perGroupDf: true,
   });
+  const by = opts.by ?? [];
+  return out.map((q, d) => {
+    if (q === null)
+      throw new InputError(
+        `${by.length ? `domain ${by.map((b, i) => `${b} = ${domains[d]!.labels[i]}`).join(", ")}: ` : ""}variable ${variable}: the domain has no respondents with data; nothing to estimate`,
+      );
+    return q;
+  });
+}
+
+function quantilesByGroup(
+  design: SurveyDesign,
+  variable: string,
+  probs: number[],
+  groupIn: Int32Array,
+  G: number,
+  opts: { rule?: QuantileRule; level?: number; df?: number; perGroupDf?: boolean },
+): (QuantileEstimate[] | null)[] {
+  for (const p of probs)
+    if (!(p >= 0 && p <= 1)) throw new InputError(`quantile ${p} must be in [0, 1]`);
+  const y = numeric(design.frame, variable);
+  const w = design.weights;
+  const n = design.n;
+  const rule = opts.rule ?? "math";
+  const level = opts.level ?? 0.95;
+  // Rows used: in a group, weight > 0, value present.
+  const group = new Int32Array(n);
+  let m = 0;
+  const cnt = new Int32Array(G);
+  const sw = new Float64Array(G);
+  for (let i = 0; i < n; i++) {
+    const g = groupIn[i]!;
+    if (g < 0 || !(w[i]! > 0) || Number.isNaN(y[i]!)) {
+      group[i] = -1;
+      continue;
+    }
+    group[i] = g;
+    cnt[g]!++;
+    sw[g]! += w[i]!;
+    m++;
+  }
+  // Sort the used rows once by value (ties in row order), then split by group (stable).
+  const rowOf = new Int32Array(m);
+  const vals = new Float64Array(m);
+  for (let i = 0, k = 0; i < n; i++) {
+    if (group[i]! < 0) continue;
+    rowOf[k] = i;
+    vals[k++] = y[i]!;
+  }
+  const order = sortOrder(vals);
+  const start = new Int32Array(G + 1);
+  for (let g = 0; g < G; g++) start[g + 1] = start[g]! + cnt[g]!;
+  const fill = start.slice(0, G);
+  const sortedRows = new Int32Array(m);
+  for (let k = 0; k < m; k++) {
+    const i = rowOf[order[k]!]!;
+    sortedRows[fill[group[i]!]!++] = i;
+  }
+  const samples: (SortedSample | null)[] = Array.from({ length: G }, (_, g) => {
+    if (cnt[g] === 0) return null;
+    const a = start[g]!;
+    const len = cnt[g]!;
+    const xs = new Float64Array(len);
+    const ws = new Float64Array(len);
+    for (let k = 0; k < len; k++) {
+      const i = sortedRows[a + k]!;
+      xs[k] = y[i]!;
+      ws[k] = w[i]!;
+    }
+    return new SortedSample(xs, ws);
+  });
+  const dfs =
+    opts.df !== undefined
+      ? new Float64Array(G).fill(opts.df)
+      : groupDf(design, groupIn, G, opts.perGroupDf ?? false);
+  const tq = Float64Array.from(dfs, (df) => qt(1 - (1 - level) / 2, df));
+  const out: (QuantileEstimate[] | null)[] = samples.map((s) => (s ? [] : null));
+  const q = new Float64Array(G);
+  const mean = new Float64Array(G);
+  for (const p of probs) {
+    for (let g = 0; g < G; g++)
+      q[g] = samples[g] ? sortedQuantile(samples[g]!, p, rule) : Number.NaN;
+    // m_g = Σ w I(x <= q̂_g) / Σ w over the group's rows, summed in row order.
+    mean.fill(0);
+    for (let i = 0; i < n; i++) {
+      const g = group[i]!;
+      if (g >= 0 && y[i]! <= q[g]!) mean[g]! += w[i]!;
+    }
+    for (let g = 0; g < G; g++) mean[g]! /= sw[g]!;
+    const se = cdfSe(design, y, w, group, G, q, mean, sw);
+    for (let g = 0; g < G; g++) {
+      const s = samples[g];
+      if (!s) continue;
+      const t = tq[g]!;
+      const pl = mean[g]! - t * se[g]!;
+      const pu = mean[g]! + t * se[g]!;
+      const lower = pl < 0 ? Number.NaN : sortedQuantile(s, pl, rule);
+      const upper = pu > 1 ? Number.NaN : sortedQuantile(s, pu, rule);
+      out[g]!.push({
+        variable,
+        level: String(p),
+        estimate: q[g]!,
+        se: (upper - lower) / (2 * t),
+        n: cnt[g]!,
+        deff: Number.NaN,
+        ci: [lower, upper],
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * Degrees of freedom per group: R's degf of the design, or with `perGroup` of each group's
+ * subset (first-stage PSUs minus strata among its rows with weight > 0, as {@link designDf}).
+ */
+function groupDf(
+  design: SurveyDesign,
+  group: Int32Array,
+  G: number,
+  perGroup: boolean,
+): Float64Array {
+  if (!perGroup || design.replicate) return new Float64Array(G).fill(designDf(design));
+  const st = design.stages[0]!;
+  const n = design.n;
+  // Rows by group (row order), then distinct PSUs and strata of each group by stamping.
+  const cnt = new Int32Array(G + 1);
+  for (let i = 0; i < n; i++) if (group[i]! >= 0 && design.weights[i] !== 0) cnt[group[i]! + 1]!++;
+  for (let g = 0; g < G; g++) cnt[g + 1]! += cnt[g]!;
+  const rows = new Int32Array(cnt[G]!);
+  const fill = cnt.slice(0, G);
+  for (let i = 0; i < n; i++)
+    if (group[i]! >= 0 && design.weights[i] !== 0) rows[fill[group[i]!]!++] = i;
+  const psuStamp = new Int32Array(st.nClusters).fill(-1);
+  const strStamp = new Int32Array(st.nStrata).fill(-1);
+  const df = new Float64Array(G);
+  for (let g = 0; g < G; g++) {
+    let np = 0;
+    let ns = 0;
+    for (let k = cnt[g]!; k < cnt[g + 1]!; k++) {
+      const i = rows[k]!;
+      const c = st.cluster[i]!;
+      const h = st.stratum[i]!;
+      if (psuStamp[c] !== g) {
+        psuStamp[c] = g;
+        np++;
+      }
+      if (strStamp[h] !== g) {
+        strStamp[h] = g;
+        ns++;
+      }
+    }
+    df[g] = np - ns;
+  }
+  return df;
+}
+
+/**
+ * SE of m_g = the design-based mean of I(x <= q̂_g) in every group: from the replicates
+ * (one sweep of replicate sums for all groups), or linearised with influence
+ * z_i = w_i (I(x_i <= q̂_g) − m_g)/Σ w over the group's rows. For a single-stage design without
+ * calibration the PSU totals of all groups come from one pass over the rows and each group's
+ * stage variance is {@link linearisedVariance}'s (same sums in the same order); otherwise each
+ * group's influence values go through {@link linearisedVariance}.
+ */
+function cdfSe(
+  design: SurveyDesign,
+  y: Float64Array,
+  w: Float64Array,
+  group: Int32Array,
+  G: number,
+  q: Float64Array,
+  mean: Float64Array,
+  sw: Float64Array,
+): Float64Array {
+  const n = design.n;
+  const se = new Float64Array(G);
+  const rep = design.replicate;
+  if (rep) {
+    const ind = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const g = group[i]!;
+      if (g >= 0 && y[i]! <= q[g]!) ind[i] = 1;
+    }
+    const S = replicateSums(rep, group, G, [ind, null]);
+    const R = rep.count;
+    const thetas = new Float64Array(R);
+    for (let g = 0; g < G; g++) {
+      for (let r = 0; r < R; r++) thetas[r] = S[(g * R + r) * 2]! / S[(g * R + r) * 2 + 1]!;
+      se[g] = Math.sqrt(replicateCovariance(rep, thetas, 1, [mean[g]!])[0]!);
+    }
+    return se;
+  }
+  if (design.calibrations.length || design.multistage) {
+    for (let g = 0; g < G; g++) {
+      if (!(sw[g]! > 0)) continue;
+      const zg = new Float64Array(n);
+      for (let i = 0; i < n; i++)
+        if (group[i] === g) zg[i] = (w[i]! * ((y[i]! <= q[g]! ? 1 : 0) - mean[g]!)) / sw[g]!;
+      se[g] = Math.sqrt(linearisedVariance(design, [zg])[0]!);
+    }
+    return se;
+  }
+  const st = design.stages[0]!;
+  const P = st.nClusters;
+  const totals = new Float64Array(G * P);
+  for (let i = 0; i < n; i++) {
+    const g = group[i]!;
+    if (g >= 0)
+      totals[g * P + st.cluster[i]!]! += (w[i]! * ((y[i]! <= q[g]! ? 1 : 0) - mean[g]!)) / sw[g]!;
+  }
+  for (let g = 0; g < G; g++)
+    se[g] = Math.sqrt(stageVarianceOfTotals(design, 0, totals.subarray(g * P, (g + 1) * P)));
+  return se;
 }

@@ -222,10 +222,14 @@ export function makeReplicateWeights(parts: ReplicateParts): ReplicateWeights {
 function replicateColumn(layout: ReplicateLayout, r: number, R: number): Float64Array {
   if (layout.kind === "psu") {
     const { base, psu, multipliers } = layout;
-    return Float64Array.from(base, (w, i) => w * multipliers[psu[i]! * R + r]!);
+    const out = new Float64Array(base.length);
+    for (let i = 0; i < base.length; i++) out[i] = base[i]! * multipliers[psu[i]! * R + r]!;
+    return out;
   }
   const { matrix } = layout;
-  return Float64Array.from({ length: matrix.length / R }, (_, i) => matrix[i * R + r]!);
+  const out = new Float64Array(matrix.length / R);
+  for (let i = 0; i < out.length; i++) out[i] = matrix[i * R + r]!;
+  return out;
 }
 
 /** Replicate weight columns (each of n) as the n × R row-major "rows" layout. */

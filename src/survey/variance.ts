@@ -39,6 +39,33 @@ function addStage(design: SurveyDesign, s: number, z: Float64Array[], V: Float64
     const zj = z[j]!;
     for (let i = 0; i < n; i++) totals[st.cluster[i]! * k + j]! += zj[i]!;
   }
+  addStageTotals(design, s, totals, k, V);
+}
+
+/**
+ * The variance of one estimator from its PSU totals at stage s (the stage term of
+ * {@link linearisedVariance}, same operations in the same order).
+ */
+export function stageVarianceOfTotals(
+  design: SurveyDesign,
+  s: number,
+  totals: Float64Array,
+): number {
+  const V = new Float64Array(1);
+  addStageTotals(design, s, totals, 1, V);
+  return V[0]!;
+}
+
+/** Adds stage s's term to V (k × k) from the PSU totals (P × k, row-major). */
+function addStageTotals(
+  design: SurveyDesign,
+  s: number,
+  totals: Float64Array,
+  k: number,
+  V: Float64Array,
+): void {
+  const st = design.stages[s]!;
+  const P = st.nClusters;
   const H = st.nStrata;
   const means = new Float64Array(H * k);
   for (let c = 0; c < P; c++) {

@@ -77,6 +77,21 @@ describe("weightedQuantile rules by hand", () => {
     expectClose(weightedQuantile(x, w, 0.3, "hf7"), 2.2, { rtol: 1e-14, what: "hf7" });
   });
 
+  it("shahvaish with weights far from 1: plotting positions not monotone, ordered as R's approx", () => {
+    // p_k = (S_k + 0.5 − w_k/2)/(n + 1) subtracts the raw weight (as R), so with weights × 10
+    // it is not monotone; R's approx orders the points first. R survey 4.1.1:
+    //   x <- c(5, 1, 3, 3, 8, 2, 6, 4); w <- c(2, 1, 3, 1, 2, 4, 1, 2) * 10
+    //   sapply(c(0.03, 0.1, 0.25, 0.3125, 0.5, 0.7, 0.9),
+    //          function(p) survey:::qrule_shahvaish(x, w, p))   # 3 3 3 6 6 6 6
+    const w10 = W.map((v) => v * 10);
+    const got = [0.03, 0.1, 0.25, 0.3125, 0.5, 0.7, 0.9].map((p) =>
+      weightedQuantile(X, w10, p, "shahvaish"),
+    );
+    expect(got).toEqual([3, 3, 3, 6, 6, 6, 6]);
+    // p between the sorted positions −0.444 (x 1 and 4 tied: 2.5) and −0.333 (x 5)
+    expect(weightedQuantile(X, w10, -0.4, "shahvaish")).toBe(2.5);
+  });
+
   it("NaN p gives NaN", () => {
     expect(weightedQuantile(X, W, Number.NaN)).toBeNaN();
   });
