@@ -6,8 +6,8 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { vaderLexicon } from "../src/io/lexicon.ts";
 import { newsMtscExamples } from "../src/io/newsmtsc.ts";
+import { vaderLexicon } from "../src/media/lexicon.ts";
 import { targetFeatures, trainTargetTone } from "../src/media/target-tone.ts";
 
 const dir = process.argv[2] ?? resolve(import.meta.dirname, "../../shared/data/media/newsmtsc");
@@ -21,6 +21,7 @@ const model = trainTargetTone(X, y, { lambda: 1e-2, iterations: 500, balanced: f
 model.meta = {
   trained_on: "NewsMTSC train.jsonl",
   examples: X.length,
+  lexicon: "vaderSentiment 3.3.2 lexicons (data/media/vader), emoji replaced by descriptions",
   settings: {
     lambda: 1e-2,
     iterations: 500,

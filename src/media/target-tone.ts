@@ -1,9 +1,11 @@
-import { CHAR_CLASS, SPACE } from "./gazetteer/tokens.ts";
+import { emojiDescriptions } from "./lexicon.ts";
+import { isPySpace } from "./python.ts";
 import {
   atMostTwoCodePoints,
   BOOSTERS,
   butCheck,
   compoundOf,
+  expandEmoji,
   isUpperAt,
   type Lexicon,
   lowerCase,
@@ -87,6 +89,7 @@ let CLAUSE = new Int32Array(64);
 let NON_ZERO = new Int32Array(64);
 let UPPER = new Uint8Array(64);
 let CLAUSE_WORD = new Uint8Array(64);
+let CLAUSE_END = new Uint8Array(64);
 
 function growScratch(size: number): void {
   TOKEN_START = new Int32Array(size);
@@ -97,6 +100,7 @@ function growScratch(size: number): void {
   NON_ZERO = new Int32Array(size);
   UPPER = new Uint8Array(size);
   CLAUSE_WORD = new Uint8Array(size);
+  CLAUSE_END = new Uint8Array(size);
 }
 
 /** What an unknown token reads as: no rule or lexicon entry matches it, only "contains n't". */
@@ -159,9 +163,11 @@ function hasNt(s: string, a: number, b: number): boolean {
 }
 
 /**
- * Tokenises a sentence as VADER does (whitespace tokens, surrounding ASCII punctuation stripped
- * unless that leaves 2 characters or fewer), masks every token that overlaps a mask span as
- * "xxtarget", and scores the tokens ({@link valences}, then the "but" rule). `lowerSentence`, if
+ * Tokenises a sentence as VADER does (emoji replaced by their descriptions, whitespace tokens
+ * as Python's str.split(), surrounding ASCII punctuation stripped unless that leaves 2
+ * characters or fewer), masks every token that overlaps a mask span as "xxtarget", and scores
+ * the tokens ({@link valences}, then the "but" rule). Token spans and mask spans are in the
+ * sentence as given (a token from an emoji's description spans the emoji). `lowerSentence`, if
  * given, must be `sentence.toLowerCase()`; it saves lower-casing each token. The result lives in
  * scratch arrays valid until the next call. Cost: O(tokens × mask spans) for the masks, otherwise
  * linear in the sentence.
@@ -171,14 +177,19 @@ export function prepareSentence(
   maskSpans: readonly Span[],
   lexicon: Lexicon,
   lowerSentence?: string,
+  emoji: ReadonlyMap<string, string> = emojiDescriptions(),
 ): PreparedSentence {
-  const s = sentence;
+  const expanded = expandEmoji(sentence, emoji);
+  const s = expanded ? expanded.text : sentence;
   const len = s.length;
   if (TOKEN_START.length < len) growScratch(Math.max(len, 2 * TOKEN_START.length));
   // The sentence's lower case can be sliced per token when it maps character to character and
   // has no capital sigma (whose lower case depends on the letters around it).
   const ls =
-    lowerSentence !== undefined && lowerSentence.length === len && s.indexOf("\u03a3") < 0
+    expanded === null &&
+    lowerSentence !== undefined &&
+    lowerSentence.length === len &&
+    s.indexOf("\u03a3") < 0
       ? lowerSentence
       : null;
   const table = ls !== null ? tokenTable(lexicon) : null;
@@ -189,12 +200,12 @@ export function prepareSentence(
   let n = 0;
   let i = 0;
   while (i < len) {
-    if (CHAR_CLASS[cls.charCodeAt(i)] === SPACE) {
+    if (isPySpace(cls.charCodeAt(i))) {
       i++;
       continue;
     }
     const start = i;
-    while (i < len && CHAR_CLASS[cls.charCodeAt(i)] !== SPACE) i++;
+    while (i < len && !isPySpace(cls.charCodeAt(i))) i++;
     let a = start;
     let b = i;
     while (a < b && PUNCTUATION_CODE[cls.charCodeAt(a)] === 1) a++;
@@ -203,8 +214,10 @@ export function prepareSentence(
       a = start;
       b = i;
     }
-    TOKEN_START[n] = start;
-    TOKEN_END[n] = i;
+    const last = cls.charCodeAt(i - 1);
+    CLAUSE_END[n] = last === 44 || last === 59 || last === 58 ? 1 : 0; // , ; :
+    TOKEN_START[n] = expanded ? expanded.from[start]! : start;
+    TOKEN_END[n] = expanded ? expanded.to[i - 1]! : i;
     WORD_START[n] = a;
     WORD_END[n] = b;
     n++;
@@ -247,8 +260,7 @@ export function prepareSentence(
     if (val[t] !== 0) NON_ZERO[nonZeroCount++] = t;
     if (CLAUSE_WORD[t] === 1) c++;
     CLAUSE[t] = c;
-    const last = cls.charCodeAt(TOKEN_END[t]! - 1);
-    if (last === 44 || last === 59 || last === 58) c++; // , ; :
+    if (CLAUSE_END[t] === 1) c++;
   }
   return {
     n,

@@ -4,8 +4,12 @@
  * reference implementation (vaderSentiment 3.3.2): lexicon valences, booster and dampener words,
  * negation within three words, "never so"/"without doubt", "least", ALL-CAPS emphasis, the
  * contrastive "but", punctuation emphasis (! and ?), idioms, and the compound score
- * x / √(x² + 15). The lexicon is data passed in (see io/lexicon.ts), so this runs in browsers.
+ * x / √(x² + 15), emoji replaced by their descriptions before scoring, and the reference's
+ * rounding (Python's round, see python.ts). The lexicons default to the reference's
+ * (media/lexicon.ts, an imported JSON module), so this runs in browsers.
  */
+import { emojiDescriptions, vaderLexicon } from "./lexicon.ts";
+import { pyRound, pySplit, pyStrip } from "./python.ts";
 
 /** Word → mean valence (−4..4). */
 export type Lexicon = ReadonlyMap<string, number>;
@@ -258,10 +262,12 @@ export function atMostTwoCodePoints(s: string, a: number, b: number): boolean {
   return count <= 2;
 }
 
-/** Whitespace-separated tokens with surrounding punctuation removed (emoticons kept). */
+/**
+ * Whitespace-separated tokens (Python's str.split()) with surrounding punctuation removed
+ * (emoticons kept), as the reference's SentiText.
+ */
 export function tokenize(text: string): string[] {
-  const t = text.trim();
-  return t === "" ? [] : t.split(/\s+/).map(stripPunctuation);
+  return pySplit(text).map(stripPunctuation);
 }
 
 function isNegated(word: string): boolean {
@@ -272,11 +278,6 @@ function isNegated(word: string): boolean {
 export function normalizeScore(score: number, alpha = 15): number {
   const n = score / Math.sqrt(score * score + alpha);
   return Math.max(-1, Math.min(1, n));
-}
-
-/** Round half away from zero on the decimal expansion, as Python's round for these values. */
-function round(x: number, digits: number): number {
-  return Number(x.toFixed(digits));
 }
 
 /**
@@ -530,10 +531,10 @@ export function scoreValences(sentiments: readonly number[], text: string): Tone
   else if (posSum < Math.abs(negSum)) negSum -= punct;
   const total = posSum + Math.abs(negSum) + neu;
   return {
-    compound: round(compound, 4),
-    pos: round(Math.abs(posSum / total), 3),
-    neu: round(Math.abs(neu / total), 3),
-    neg: round(Math.abs(negSum / total), 3),
+    compound: pyRound(compound, 4),
+    pos: pyRound(Math.abs(posSum / total), 3),
+    neu: pyRound(Math.abs(neu / total), 3),
+    neg: pyRound(Math.abs(negSum / total), 3),
   };
 }
 
@@ -551,17 +552,97 @@ export function compoundOf(sentiments: readonly number[], punct = 0): number {
 }
 
 /**
- * VADER's polarity scores of a sentence.
+ * VADER's polarity scores of a sentence, as the reference's polarity_scores: emoji replaced by
+ * their descriptions, the text stripped, split on whitespace, the rules applied, the scores
+ * rounded (compound to 4 decimals, the others to 3, with Python's round).
  *
- * @example scoreTone("VADER is VERY SMART, handsome, and FUNNY!!!", lexicon).compound // 0.9342 (reference README)
+ * @example scoreTone("VADER is VERY SMART, handsome, and FUNNY!!!").compound // 0.9342 (reference README)
  */
-export function scoreTone(text: string, lexicon: Lexicon): ToneScores {
-  const tokens = tokenize(text);
+export function scoreTone(
+  text: string,
+  lexicon: Lexicon = vaderLexicon(),
+  emoji: ReadonlyMap<string, string> = emojiDescriptions(),
+): ToneScores {
+  const t = pyStrip(replaceEmoji(text, emoji));
+  const tokens = tokenize(t);
   const sentiments = butCheck(
-    tokens.map((t) => t.toLowerCase()),
+    tokens.map((w) => w.toLowerCase()),
     tokenValences(tokens, lexicon),
   );
-  return scoreValences(sentiments, text.trim());
+  return scoreValences(sentiments, t);
+}
+
+/** Per emoji map: 1 at the code units that begin a single-code-point key (a cheap pre-check). */
+const EMOJI_STARTS = new WeakMap<ReadonlyMap<string, string>, Uint8Array>();
+
+function emojiStarts(emoji: ReadonlyMap<string, string>): Uint8Array {
+  let t = EMOJI_STARTS.get(emoji);
+  if (!t) {
+    t = new Uint8Array(65536);
+    for (const k of emoji.keys()) {
+      const cp = k.codePointAt(0)!;
+      if (k.length === (cp > 0xffff ? 2 : 1)) t[k.charCodeAt(0)] = 1;
+    }
+    EMOJI_STARTS.set(emoji, t);
+  }
+  return t;
+}
+
+/**
+ * Where the text has an emoji of the map: its descriptions put in, as the reference does before
+ * scoring, one code point at a time (so only single-code-point entries match; "☺️", ☺ plus a
+ * variation selector, reads as "smiling face" followed by the selector): a space is put before a
+ * description unless the text so far ends in a space, none after it. Null when there is none.
+ * `from[k]` and `to[k]` give the span of the original text that produced character k of the new
+ * text (an emoji's span for each character of its description).
+ */
+export function expandEmoji(
+  text: string,
+  emoji: ReadonlyMap<string, string> = emojiDescriptions(),
+): { text: string; from: Int32Array; to: Int32Array } | null {
+  const starts = emojiStarts(emoji);
+  let i = 0;
+  const n = text.length;
+  while (i < n && starts[text.charCodeAt(i)] === 0) i++;
+  if (i === n) return null;
+  let out = "";
+  const from: number[] = [];
+  const to: number[] = [];
+  let prevSpace = true;
+  let found = false;
+  for (let k = 0; k < n; ) {
+    const cp = text.codePointAt(k)!;
+    const w = cp > 0xffff && k + 1 < n ? 2 : 1;
+    const ch = text.slice(k, k + w);
+    const d = starts[text.charCodeAt(k)] === 1 ? emoji.get(ch) : undefined;
+    if (d !== undefined) {
+      found = true;
+      const add = prevSpace ? d : ` ${d}`;
+      out += add;
+      for (let j = 0; j < add.length; j++) {
+        from.push(k);
+        to.push(k + w);
+      }
+      prevSpace = false;
+    } else {
+      out += ch;
+      for (let j = 0; j < w; j++) {
+        from.push(k + j);
+        to.push(k + j + 1);
+      }
+      prevSpace = ch === " ";
+    }
+    k += w;
+  }
+  return found ? { text: out, from: Int32Array.from(from), to: Int32Array.from(to) } : null;
+}
+
+/** {@link expandEmoji}'s text, or the text itself when it has no emoji of the map. */
+export function replaceEmoji(
+  text: string,
+  emoji: ReadonlyMap<string, string> = emojiDescriptions(),
+): string {
+  return expandEmoji(text, emoji)?.text ?? text;
 }
 
 /**

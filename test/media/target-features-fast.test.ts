@@ -2,10 +2,11 @@
  * The tone features are computed on a fast path (src/media/target-tone.ts prepareSentence):
  * char-code tokenising, one lower-casing per sentence, word-table look-ups in which tokens the
  * rules do not know read as one stand-in. This checks it against the plain definition written
- * with the public VADER pieces (whitespace tokens, stripPunctuation, per-token lower case,
- * tokenValences, butCheck): the features must be exactly equal, on seeded random sentences
- * made of ordinary, sentiment, negation, booster, idiom and awkward tokens (capital sigma,
- * dotted İ, curly quotes, emoticons, "n't", the mask word itself, Unicode spaces).
+ * with the public VADER pieces (emoji descriptions put in, tokens between Python whitespace,
+ * stripPunctuation, per-token lower case, tokenValences, butCheck): the features must be exactly
+ * equal, on seeded random sentences made of ordinary, sentiment, negation, booster, idiom and
+ * awkward tokens (capital sigma, dotted İ, curly quotes, emoticons, emoji, "n't", the mask word
+ * itself, Unicode spaces, including those Python and JavaScript disagree on).
  */
 import { describe, expect, it } from "vitest";
 import { vaderLexicon } from "../../src/io/lexicon.ts";
@@ -19,6 +20,7 @@ import {
 import {
   butCheck,
   compoundOf,
+  expandEmoji,
   type Lexicon,
   lowerCase,
   punctuationEmphasis,
@@ -28,10 +30,16 @@ import {
 
 /** The features as defined, written plainly (no scratch arrays, no word table). */
 function plainFeatures(sentence: string, targets: Span[], lexicon: Lexicon): number[][] {
-  const spans = [...sentence.matchAll(/\S+/g)].map((m) => ({
+  // Python's str.isspace() characters (U+001C..U+001F and U+0085 are, U+FEFF is not).
+  const notSpace =
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: Python's whitespace has U+001C..U+001F
+    /[^\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/g;
+  const e = expandEmoji(sentence);
+  const text = e ? e.text : sentence;
+  const spans = [...text.matchAll(notSpace)].map((m) => ({
     token: m[0],
-    start: m.index,
-    end: m.index + m[0].length,
+    start: e ? e.from[m.index]! : m.index,
+    end: e ? e.to[m.index + m[0].length - 1]! : m.index + m[0].length,
   }));
   const n = spans.length;
   const tokens = spans.map((s) =>
@@ -39,7 +47,7 @@ function plainFeatures(sentence: string, targets: Span[], lexicon: Lexicon): num
   );
   const lower = tokens.map(lowerCase);
   const val = butCheck(lower, tokenValences(tokens, lexicon, lower));
-  const sentenceCompound = compoundOf(val, punctuationEmphasis(sentence));
+  const sentenceCompound = compoundOf(val, punctuationEmphasis(text));
   const clause: number[] = [];
   let c = 0;
   const clauseWords = [
@@ -102,9 +110,23 @@ const WORDS = [
   ..."the shit bad ass kiss of death yeah right to die for beating heart broken".split(" "),
   ...[":)", ":-(", "<3", "!!", "?", "…", "“Great”", "(good)", "bad,", "war;", "ok:", "--"],
   ...["ΟΔΟΣ", "ΟΔΟΣ.", "Σ", "İstanbul", "İYİ", "café", "NAÏVE", "straße", "xxtarget", "XXTARGET"],
-  ...["😀", "Ǆ", "ǅ", "U.S.", "U.S.-China", "China's", "China’s", "5G", "A.I.", "won't!"],
+  ...[
+    "😀",
+    "x😁",
+    "😁😁!",
+    "☺️",
+    "Ǆ",
+    "ǅ",
+    "U.S.",
+    "U.S.-China",
+    "China's",
+    "China’s",
+    "5G",
+    "A.I.",
+    "won't!",
+  ],
 ];
-const SPACES = [" ", " ", " ", "  ", "\t", "\u00a0", "\u2009", "\u3000", "\ufeff"];
+const SPACES = [" ", " ", " ", "  ", "\t", "\u00a0", "\u2009", "\u3000", "\ufeff", "\x1c", "\x85"];
 
 function* sentences(seed: number, count: number): Generator<{ s: string; targets: Span[] }> {
   let x = seed;

@@ -26,7 +26,7 @@ const dir = mkdtempSync(join(tmpdir(), "softpower-tt-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("macro-F1 on devtest_mt", () => {
-  it.skipIf(!hasShared)("beats whole-sentence VADER (≈0.50) and exceeds 0.53", () => {
+  it.skipIf(!hasShared)("beats whole-sentence VADER (≈0.50) and reaches 0.5465", () => {
     const lex = vaderLexicon();
     const text = readFileSync(sharedPath("media", "newsmtsc", "devtest_mt.jsonl"), "utf8");
     const { X, y } = newsMtscExamples(text, lex, targetFeatures);
@@ -40,7 +40,8 @@ describe("macro-F1 on devtest_mt", () => {
     const vader = macroF1(y, base);
     expect(vader).toBeGreaterThan(0.48);
     expect(vader).toBeLessThan(0.51);
-    expect(ours).toBeGreaterThan(0.53);
+    // 0.546552 with the reference lexicon (the npm vader-sentiment lexicon gave the same).
+    expect(ours).toBeGreaterThan(0.5465);
     expect(ours).toBeGreaterThan(vader + 0.03);
   });
 
