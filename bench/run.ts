@@ -153,3 +153,6 @@ await dashboardBench();
 
 const { reportBench } = await import("./report.ts");
 await reportBench();
+
+const { benchCompositeAnalysis } = await import("./composite-analysis.ts");
+await benchCompositeAnalysis();

@@ -1,0 +1,125 @@
+/**
+ * Performance of the analysis tools (issue 16), called from `npm run bench` (bench/run.ts):
+ * removeElements over the 49 ASEM indicators (target <= 20 ms) and panel uncertainty, 1,000
+ * replications for 10 years of 200 units × 50 indicators (target <= 10 s on 2 threads), with how
+ * the cost grows with units, indicators, years and replications.
+ */
+import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { analysePanelUncertainty } from "../src/composite/panel-uncertainty.ts";
+import { buildIndex, type CoinInput, DEFAULT_PIPELINE } from "../src/composite/pipeline.ts";
+import { removeElements } from "../src/composite/remove-elements.ts";
+import { UncertaintySpecSchema } from "../src/composite/uncertainty-spec.ts";
+import { readCoin } from "../src/io/coin.ts";
+import { syntheticCoin } from "./synthetic.ts";
+
+const ASEM = new URL("../../shared/data/composite/asem/", import.meta.url).pathname;
+
+function median(fn: () => void, runs = 15): number {
+  for (let i = 0; i < 3; i++) fn();
+  const t: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const s = performance.now();
+    fn();
+    t.push(performance.now() - s);
+  }
+  return t.sort((a, b) => a - b)[Math.floor(runs / 2)]!;
+}
+
+/** A panel of `years` years of a synthetic coin (each year's values drift by a seeded 2%). */
+export function syntheticPanel(units: number, indicators: number, years: number): CoinInput {
+  const base = syntheticCoin(units, indicators, 3);
+  const d = base.data;
+  const uCode = Array.from({ length: years }, () => d.uCode).flat();
+  return {
+    framework: base.framework,
+    data: {
+      uCode,
+      uName: uCode,
+      time: Array.from({ length: years }, (_, y) => d.uCode.map(() => 2010 + y)).flat(),
+      groups: { Region: Array.from({ length: years }, () => d.groups.Region!).flat() },
+      denominators: {},
+      indicators: {
+        units: uCode,
+        codes: d.indicators.codes,
+        values: d.indicators.values.map((c, j) => {
+          const out = new Float64Array(c.length * years);
+          for (let y = 0; y < years; y++)
+            for (let i = 0; i < c.length; i++)
+              out[y * c.length + i] =
+                c[i]! * (1 + 0.02 * y) * (1 + (((i * 31 + j * 7 + y * 13) % 11) - 5) / 250);
+          return out;
+        }),
+      },
+    },
+  };
+}
+
+async function panelSeconds(units: number, indicators: number, years: number, runs: number) {
+  const spec = UncertaintySpecSchema.parse({
+    ...JSON.parse(
+      await readFile(new URL("../examples/asem/uncertainty.json", import.meta.url), "utf8"),
+    ),
+    runs,
+  });
+  const input = syntheticPanel(units, indicators, years);
+  const pipeline = { ...DEFAULT_PIPELINE, impute: { method: "i_mean" as const } };
+  const t = performance.now();
+  const r = await analysePanelUncertainty(spec, pipeline, input, 1);
+  const s = (performance.now() - t) / 1000;
+  return { s, failed: r.years.reduce((a, y) => a + y.failed, 0) };
+}
+
+/** Prints the figures; returns them for callers that check targets. */
+export async function benchCompositeAnalysis(): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  console.log("\nAnalysis tools (issue 16)");
+  if (existsSync(ASEM)) {
+    const input = await readCoin(`${ASEM}ASEM_iData.csv`, `${ASEM}ASEM_iMeta.csv`);
+    const res = buildIndex(input, DEFAULT_PIPELINE);
+    const ms = median(() => removeElements(input, DEFAULT_PIPELINE, res, { level: 1 }));
+    out.remove_elements_asem_ms = ms;
+    console.log(
+      `  removeElements, 49 ASEM indicators: ${ms.toFixed(2)} ms median  [target <= 20 ms]`,
+    );
+  } else console.log("  (ASEM data absent: removeElements on ASEM skipped)");
+  for (const [u, k] of [
+    [100, 50],
+    [200, 50],
+    [400, 50],
+    [200, 100],
+    [200, 200],
+  ] as const) {
+    const input = syntheticCoin(u, k, 2);
+    const res = buildIndex(input, { normalise: DEFAULT_PIPELINE.normalise, aggregate: {} });
+    const ms = median(
+      () =>
+        removeElements(input, { normalise: DEFAULT_PIPELINE.normalise, aggregate: {} }, res, {
+          level: 1,
+        }),
+      7,
+    );
+    console.log(`  removeElements, ${u} units × ${k} indicators (level 1): ${ms.toFixed(2)} ms`);
+  }
+  // Panel uncertainty: the ASEM uncertainty factors (winmax, normalisation, weight noise, aggregation).
+  const full = await panelSeconds(200, 50, 10, 1000);
+  out.panel_uncertainty_s = full.s;
+  console.log(
+    `  panel uncertainty, 1,000 replications, 10 years × 200 units × 50 indicators: ${full.s.toFixed(2)} s on 1 thread (${full.failed} failed unit-years)  [target <= 10 s on 2 threads]`,
+  );
+  for (const [u, k, y, r] of [
+    [100, 50, 10, 250],
+    [200, 50, 10, 250],
+    [400, 50, 10, 250],
+    [200, 100, 10, 250],
+    [200, 50, 5, 250],
+    [200, 50, 20, 250],
+    [200, 50, 10, 500],
+  ] as const) {
+    const p = await panelSeconds(u, k, y, r);
+    console.log(
+      `    ${r} replications, ${y} years × ${u} units × ${k} indicators: ${p.s.toFixed(2)} s`,
+    );
+  }
+  return out;
+}
