@@ -91,12 +91,20 @@ export async function benchCompositeAnalysis(): Promise<Record<string, number>> 
     [200, 200],
   ] as const) {
     const input = syntheticCoin(u, k, 2);
-    const res = buildIndex(input, { normalise: DEFAULT_PIPELINE.normalise, aggregate: {} });
+    const res = buildIndex(input, {
+      normalise: DEFAULT_PIPELINE.normalise,
+      aggregate: { method: "a_amean" as const },
+    });
     const ms = median(
       () =>
-        removeElements(input, { normalise: DEFAULT_PIPELINE.normalise, aggregate: {} }, res, {
-          level: 1,
-        }),
+        removeElements(
+          input,
+          { normalise: DEFAULT_PIPELINE.normalise, aggregate: { method: "a_amean" as const } },
+          res,
+          {
+            level: 1,
+          },
+        ),
       7,
     );
     console.log(`  removeElements, ${u} units × ${k} indicators (level 1): ${ms.toFixed(2)} ms`);
