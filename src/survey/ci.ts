@@ -35,7 +35,7 @@ function checkLevel(level: number): void {
  *   model: the p where 2(n − 1)[p̂ ln(p̂/p) + (1 − p̂) ln((1 − p̂)/(1 − p))] = q² λ, with
  *   λ = SE²·n/(p̂(1 − p̂)) the design effect (solved exactly; R profiles on a grid).
  *
- * @param n the rows of the design used (R's nrow(design)), for beta and likelihood
+ * @param opts.n the rows of the design used (R's nrow(design)), for beta and likelihood
  */
 export function propCI(
   p: number,
