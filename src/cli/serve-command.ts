@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
 import { InputError } from "../core/errors.ts";
 import { createApp } from "../server/app.ts";
+import { allowedHostsFor } from "../server/guard.ts";
 import { isLoopback, startServer } from "../server/server.ts";
 import { discoverStudies } from "../server/studies.ts";
 import { storePath } from "../store/db.ts";
@@ -52,7 +53,7 @@ async function runServe(dir: string, o: ServeOptions): Promise<void> {
     process.stderr.write(
       `warning: --host ${host}: the API and dashboard are reachable from other machines, without authentication; every study's results, configuration and input paths can be read\n`,
     );
-  const app = createApp({ studies, webRoot: WEB_ROOT });
+  const app = createApp({ studies, webRoot: WEB_ROOT, allowedHosts: allowedHostsFor(host) });
   const server = await startServer({ app, host, port });
   // Listen for the signals before printing the URL: whoever waits for that line may stop us at once.
   const stopped = new Promise<NodeJS.Signals>((done) => {

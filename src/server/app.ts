@@ -25,6 +25,7 @@ import { HTTPException } from "hono/http-exception";
 import type { RunSummary } from "../store/types.ts";
 import { ApiError, badRequest, notFound } from "./errors.ts";
 import { etagOf, matchesEtag } from "./etag.ts";
+import { hostOriginGuard, LOOPBACK_HOSTS } from "./guard.ts";
 import { CACHE, setSecurityHeaders } from "./headers.ts";
 import { LruCache } from "./lru.ts";
 import {
@@ -54,6 +55,17 @@ export interface AppOptions {
   cacheBytes?: number;
   /** Where internal errors are logged (default `console.error`). */
   log?: (message: string) => void;
+  /**
+   * Host names the server answers to (the Host header, and Origin when sent; see guard.ts).
+   * Default: the loopback names. `softpower serve --host` adds the bound address.
+   */
+  allowedHosts?: readonly string[];
+  /**
+   * Studio mode (`softpower studio`): registers the write routes under `/api/studio/` (which
+   * then escape the read-only method and body checks), and `sources()` re-lists the studies so
+   * that studies created from the browser are served too. Without it the server is read-only.
+   */
+  studio?: { register: (app: Hono) => void; sources: () => StudySource[] };
 }
 
 /** Request limits: longer URLs get 414, more query parameters 400, larger bodies 413. */
@@ -289,7 +301,12 @@ export function createApp(options: AppOptions): Hono {
     await next();
     setSecurityHeaders(c.res.headers);
   });
+  app.use("*", hostOriginGuard(options.allowedHosts ?? LOOPBACK_HOSTS));
+  const studio = options.studio;
+  if (studio) studio.register(app);
+  const readOnly = (c: Context) => !(studio && c.req.path.startsWith("/api/studio/"));
   app.use("*", async (c, next) => {
+    if (!readOnly(c)) return next();
     const url = c.req.url;
     const start = url.indexOf("/", url.indexOf("//") + 2);
     if (url.length - start > LIMITS.urlLength)
@@ -310,16 +327,15 @@ export function createApp(options: AppOptions): Hono {
       throw new ApiError(413, `request body too large: at most ${LIMITS.bodyBytes} bytes`);
     await next();
   });
-  app.use(
-    "*",
-    bodyLimit({
-      maxSize: LIMITS.bodyBytes,
-      onError: () => {
-        throw new ApiError(413, `request body too large: at most ${LIMITS.bodyBytes} bytes`);
-      },
-    }),
-  );
+  const limit = bodyLimit({
+    maxSize: LIMITS.bodyBytes,
+    onError: () => {
+      throw new ApiError(413, `request body too large: at most ${LIMITS.bodyBytes} bytes`);
+    },
+  });
+  app.use("*", (c, next) => (readOnly(c) ? limit(c, next) : next()));
   app.use("*", async (c, next) => {
+    if (!readOnly(c)) return next();
     if (c.req.method !== "GET" && c.req.method !== "HEAD")
       throw new ApiError(
         405,
@@ -331,7 +347,12 @@ export function createApp(options: AppOptions): Hono {
     await next();
   });
 
+  const refresh = () => {
+    if (!studio) return;
+    for (const s of studio.sources()) if (!studies.has(s.id)) studies.set(s.id, new Study(s, data));
+  };
   const studyOf = (id: string): Study => {
+    if (!studies.has(id)) refresh();
     const s = studies.get(checkId("study", id));
     if (!s)
       throw notFound(`unknown study ${quote(id)}; studies: ${[...studies.keys()].join(", ")}`);
@@ -339,6 +360,7 @@ export function createApp(options: AppOptions): Hono {
   };
 
   app.get("/api/studies", async (c) => {
+    refresh();
     const query = queryOf(c);
     onlyParams(query, ["format"]);
     const fmt = format(query);
