@@ -11,6 +11,7 @@ import {
 import { InputError } from "../core/errors.ts";
 import { VERSION } from "../core/version.ts";
 import { readCoin, weightSetsFromTable } from "../io/coin.ts";
+import { readCoinTool } from "../io/coin-tool.ts";
 import { readJsonFile } from "../io/json.ts";
 import { readTable } from "../io/table.ts";
 import { toCsv, writeDirAtomic } from "../io/write.ts";
@@ -46,8 +47,66 @@ interface AnalyseCliOptions {
   pvals?: boolean;
 }
 
+/** `softpower index import-coin-tool`: a JRC COIN Tool workbook to iData.csv and iMeta.csv. */
+function registerCoinToolCommand(index: Command): void {
+  index
+    .command("import-coin-tool")
+    .description(
+      "Read a JRC COIN Tool workbook (Database and Framework sheets) into iData.csv and iMeta.csv, as COINr's import_coin_tool",
+    )
+    .requiredOption("--file <workbook>", "the COIN Tool workbook (.xlsx or .xlsm)")
+    .requiredOption("--out <dir>", "output directory (replaced atomically)")
+    .addHelpText("after", "\nLayout read: see docs of COIN_TOOL_LAYOUT (src/io/coin-tool.ts).")
+    .action(async (o: { file: string; out: string }) => {
+      const ct = await readCoinTool(o.file);
+      const metaCols = [
+        "Level",
+        "iCode",
+        "iName",
+        "Direction",
+        "Weight",
+        "Unit",
+        "Target",
+        "Denominator",
+        "Parent",
+        "Type",
+      ];
+      const d = ct.data;
+      const files = {
+        "iMeta.csv": toCsv(
+          metaCols,
+          ct.meta.map((m) => [
+            m.level,
+            m.iCode,
+            m.iName,
+            m.direction,
+            m.weight,
+            m.unit,
+            m.target,
+            m.denominator,
+            m.parent,
+            m.type,
+          ]),
+        ),
+        "iData.csv": toCsv(
+          ["uCode", "uName", ...d.indicators.codes],
+          d.uCode.map((u, i) => [u, d.uName[i]!, ...d.indicators.values.map((c) => c[i]!)]),
+        ),
+        "goalposts.csv": toCsv(
+          ["iCode", "lower", "upper"],
+          Object.entries(ct.goalposts).map(([k, [lo, hi]]) => [k, lo, hi]),
+        ),
+      };
+      await writeDirAtomic(o.out, files);
+      process.stdout.write(
+        `Imported ${d.indicators.codes.length} indicators and ${d.uCode.length} units (${ct.framework.maxLevel} levels) to ${o.out}\n`,
+      );
+    });
+}
+
 /** `softpower index analyse`: the analysis tools (COINr's) on a build, one CSV per tool. */
 export function registerAnalyseCommand(index: Command): void {
+  registerCoinToolCommand(index);
   index
     .command("analyse")
     .description(

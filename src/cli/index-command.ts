@@ -130,6 +130,23 @@ async function runIndex(o: IndexOptions): Promise<void> {
       seed,
     };
   }
+  const pua = task.panelUncertainty;
+  if (spec && pua) {
+    const failed = Math.max(...pua.years.map((y) => y.failed));
+    if (failed > 0) {
+      process.stderr.write(
+        `softpower: warning: up to ${failed} of ${pua.design.runs} replications failed in a year; their ranks are missing from the summaries\n`,
+      );
+    }
+    uncertaintySummary = {
+      type: spec.type,
+      runs: pua.design.runs,
+      failed,
+      threads: 1,
+      seed,
+      years: pua.years.map((y) => y.year),
+    };
+  }
   timings.total_ms = Math.round((performance.now() - t0) * 1000) / 1000;
   const run = {
     softpower: VERSION,

@@ -1,6 +1,10 @@
 import { analysisTables } from "../composite/analysis-tables.ts";
 import { buildPanelIndex, isPanel } from "../composite/panel.ts";
 import {
+  analysePanelUncertainty,
+  type PanelUncertaintyResult,
+} from "../composite/panel-uncertainty.ts";
+import {
   buildIndex,
   type CoinInput,
   type IndexResult,
@@ -38,6 +42,8 @@ export interface IndexTaskResult {
   result: IndexResult;
   panel: boolean;
   uncertainty?: UncertaintyResult & { threads: number };
+  /** Panel data with a spec: the analysis of each year (then `uncertainty` is absent). */
+  panelUncertainty?: PanelUncertaintyResult;
   timings: Record<string, number>;
 }
 
@@ -52,11 +58,6 @@ export async function indexTables(input: CoinInput, o: IndexTaskOptions): Promis
   const src = o.source ?? { pipeline: "pipeline", data: "iData" };
   const t1 = performance.now();
   const panel = isPanel(input.data);
-  if (panel && o.uncertainty) {
-    throw new InputError(
-      `${src.data}: uncertainty analysis needs one cross-section; this iData is a panel (Time ${[...new Set(input.data.time)].join(", ")}). Give it the rows of one year.`,
-    );
-  }
   let result: IndexResult;
   if (panel) {
     const p = await withSource(src.pipeline, async () => buildPanelIndex(input, o.pipeline));
@@ -82,7 +83,32 @@ export async function indexTables(input: CoinInput, o: IndexTaskOptions): Promis
   tables.stats = statsTableData(indicatorStats(input.data.indicators));
 
   let ua: (UncertaintyResult & { threads: number }) | undefined;
-  if (o.uncertainty) {
+  let pua: PanelUncertaintyResult | undefined;
+  if (o.uncertainty && panel) {
+    // Panel: one design over the whole panel build, summarised year by year (in this thread).
+    const t2 = performance.now();
+    const spec = o.uncertainty;
+    pua = await withSource(src.uncertainty ?? "uncertainty", () =>
+      analysePanelUncertainty(spec, o.pipeline, input, o.seed),
+    );
+    timings.uncertainty_ms = ms(t2);
+    const u = uncertaintyTableData(pua.years[0]!.rankStats).columns;
+    tables.uncertainty = {
+      columns: ["Time", ...u],
+      rows: pua.years.flatMap((y) =>
+        uncertaintyTableData(y.rankStats).rows.map((row) => [y.year, ...row]),
+      ),
+    };
+    if (pua.years[0]!.sensitivity) {
+      const cols = ["factor", "Si", "STi", "Si_lo", "Si_hi", "STi_lo", "STi_hi"] as const;
+      tables.sensitivity = {
+        columns: ["Time", ...cols],
+        rows: pua.years.flatMap((y) =>
+          y.sensitivity!.map((s) => [y.year, ...cols.map((c) => s[c])]),
+        ),
+      };
+    }
+  } else if (o.uncertainty) {
     const t2 = performance.now();
     const spec = o.uncertainty;
     ua = await withSource(src.uncertainty ?? "uncertainty", () =>
@@ -101,7 +127,7 @@ export async function indexTables(input: CoinInput, o: IndexTaskOptions): Promis
       };
     }
   }
-  return { tables, result, panel, uncertainty: ua, timings };
+  return { tables, result, panel, uncertainty: ua, panelUncertainty: pua, timings };
 }
 
 const ms = (since: number) => Math.round((performance.now() - since) * 1000) / 1000;

@@ -71,18 +71,37 @@ describe("softpower index on panel data", () => {
     expect(imputed.rows[0]).toEqual(["A", "2020", "6", "1"]);
   });
 
-  it("refuses an uncertainty analysis of a panel with exit 2", async () => {
+  it("runs an uncertainty analysis of a panel year by year (refused before issue 16)", async () => {
     await writeFile(
       join(dir, "ua.json"),
       JSON.stringify({
         type: "uncertainty",
         runs: 10,
-        factors: [{ name: "W", step: "treat", param: "winmax", values: [1, 2] }],
+        factors: [{ name: "W", noise: { levels: [1], factor: 0.5, nrep: 10 } }],
       }),
     );
-    const r = index("data.csv", "--uncertainty", join(dir, "ua.json"), "--out", join(dir, "o2"));
-    expect(r.status).toBe(2);
-    expect(r.stderr).toContain("panel");
+    const out = join(dir, "o2");
+    const r = index(
+      "data.csv",
+      "--pipeline",
+      join(dir, "p.json"),
+      "--uncertainty",
+      join(dir, "ua.json"),
+      "--out",
+      out,
+    );
+    expect(r.status, r.stderr).toBe(0);
+    const u = parseCsv(await readFile(join(out, "uncertainty.csv"), "utf8"), "uncertainty.csv");
+    expect(u.columns.slice(0, 3)).toEqual(["Time", "uCode", "nominal_rank"]);
+    // Nominal ranks per year are the build's (results.csv above): 2020 A 1, B 3, C 2; 2021 A 2, B 3, C 1.
+    expect(u.rows.map((x) => `${x[0]} ${x[1]} ${x[2]}`)).toEqual([
+      "2020 A 1",
+      "2020 B 3",
+      "2020 C 2",
+      "2021 A 2",
+      "2021 B 3",
+      "2021 C 1",
+    ]);
   });
 });
 
