@@ -1,10 +1,11 @@
 import { join } from "node:path";
 import type { TableData } from "../composite/tables.ts";
 import { InputError } from "../core/errors.ts";
+import { STUDY_LABELS, validateDriverSpec } from "../drivers/problem.ts";
 import { readSurveyFrameCached } from "../io/survey-data.ts";
 import { factor, type SurveyFrame } from "../survey/frame.ts";
 import { applyRecode } from "../survey/recode.ts";
-import { driverTables } from "../tasks/drivers.ts";
+import { type DriversTaskOptions, driverTables } from "../tasks/drivers.ts";
 import type { LoadedStudy } from "./load.ts";
 
 /** Each drivers analysis, its tables long with the analysis name first. */
@@ -25,6 +26,12 @@ export async function driversStage(
     for (const r of t.rows)
       cur.rows.push([analysis, target, by, hasBy ? r[0] : "", ...(hasBy ? r.slice(1) : r)]);
   };
+  // Every analysis's data read and its spec checked before any is computed.
+  const prepared: {
+    d: (typeof study.drivers)[number];
+    frame: SurveyFrame;
+    options: DriversTaskOptions;
+  }[] = [];
   for (const d of study.drivers) {
     const key = `${d.data}\u0000${JSON.stringify(d.recode ?? null)}`;
     let frame: SurveyFrame | undefined = frames.get(key);
@@ -44,7 +51,7 @@ export async function driversStage(
       mask = mask ? mask.map((x, i) => x & m[i]!) : m;
     }
     const weights = d.weights ?? study.survey?.design.weights ?? undefined;
-    const t = await driverTables(frame, {
+    const options: DriversTaskOptions = {
       spec: {
         outcome: d.outcome,
         predictors: d.predictors,
@@ -60,7 +67,18 @@ export async function driversStage(
       by: d.by,
       mask,
       threads,
-    }).catch((e: unknown) => {
+      labels: STUDY_LABELS,
+    };
+    try {
+      validateDriverSpec(frame, options.spec, { by: d.by, mask, labels: STUDY_LABELS });
+    } catch (e) {
+      if (e instanceof InputError) throw new InputError(`drivers "${d.name}": ${e.message}`);
+      throw e;
+    }
+    prepared.push({ d, frame, options });
+  }
+  for (const { d, frame, options } of prepared) {
+    const t = await driverTables(frame, options).catch((e: unknown) => {
       if (e instanceof InputError) throw new InputError(`drivers "${d.name}": ${e.message}`);
       throw e;
     });

@@ -3,7 +3,13 @@ import { InputError } from "../core/errors.ts";
 import { runDriverBootstrap } from "../core/parallel.ts";
 import { analyseDrivers, type DriverMethod, type DriverResult } from "../drivers/analysis.ts";
 import { summariseBootstrap, weightedReplicate } from "../drivers/bootstrap.ts";
-import { type DriverSpec, driverProblem, type Exclusions } from "../drivers/problem.ts";
+import {
+  type DriverSpec,
+  driverProblem,
+  type Exclusions,
+  type SpecLabels,
+  validateDriverSpec,
+} from "../drivers/problem.ts";
 import type { Cell } from "../io/write.ts";
 import { qnorm } from "../stats/distributions.ts";
 import { rank as rankAverage } from "../stats/rank.ts";
@@ -32,6 +38,8 @@ export interface DriversTaskOptions {
     mse: boolean;
   } | null;
   onProgress?: (group: string, done: number, total: number) => void;
+  /** How messages name the spec's parts (default: the CLI's options, "--predictors"...). */
+  labels?: SpecLabels;
 }
 
 /** The tables of one key-driver analysis (`importance` always; the rest when they apply). */
@@ -73,19 +81,32 @@ export async function driverTables(
     reps: Float64Array[][] | null;
     result: DriverResult;
   }[] = [];
+  // Every input check, overall and per group of `by`, before anything is computed.
+  validateDriverSpec(frame, spec, { by: o.by, mask: o.mask ?? null, labels: o.labels });
+  const problems: { label: string; prepared: ReturnType<typeof driverProblem> }[] = [];
   for (const dom of domains) {
     const label = dom ? dom.labels[0]! : "";
-    const byCells: Cell[] = dom ? [label] : [];
-    let prepared: ReturnType<typeof driverProblem>;
     try {
-      prepared = driverProblem(frame, spec, andMask(dom ? dom.mask : null, o.mask ?? null));
+      problems.push({
+        label,
+        prepared: driverProblem(
+          frame,
+          spec,
+          andMask(dom ? dom.mask : null, o.mask ?? null),
+          o.labels,
+        ),
+      });
     } catch (e) {
       if (dom && e instanceof InputError && /complete rows/.test(e.message)) {
         note(`${o.by} = ${label}: skipped (${e.message})`);
         continue;
       }
+      if (dom && e instanceof InputError) throw new InputError(`${o.by} = ${label}: ${e.message}`);
       throw e;
     }
+  }
+  for (const { label, prepared } of problems) {
+    const byCells: Cell[] = o.by ? [label] : [];
     const { pb, exclusions } = prepared;
     const result = analyseDrivers(pb, methods, createRng(seed));
     const names = pb.players.map((p) => p.name);
