@@ -225,3 +225,71 @@ export function analyseIndex(
   }
   return tables;
 }
+
+/**
+ * The analysis tables a study build stores beside its index (dashboard and report read them):
+ * `strengths` (every unit's top and bottom 5 indicators by rank, as {@link strengthsWeaknesses}
+ * on the Raw data set, direction-adjusted: uCode, kind, code, name, pillar, rank, value),
+ * `remove_elements` (mean absolute rank change of the index when each element of every level
+ * below the top is removed: level, element, mean_abs_rank_change), `corr_flags` (pairs of
+ * indicators within a pillar correlating above 0.9 on the Normalised data set, with p-values)
+ * and, for a panel, `trends` (CAGR of every unit × indicator on the Raw data). `input` and
+ * `result` are the cross-section (for a panel, its latest year).
+ *
+ * @example studyAnalysisTables(input, pipeline, buildIndex(input, pipeline)).strengths
+ */
+export function studyAnalysisTables(
+  input: CoinInput,
+  pipeline: Pipeline,
+  result: IndexResult,
+  panel?: { data: Dataset; time: number[] },
+): Record<string, TableData> {
+  const fw = input.framework;
+  const out: Record<string, TableData> = {};
+  const raw = result.stages.Raw!;
+  // The units the build kept (screened-out units have no index rank).
+  const units = result.results.units;
+  const sRows: TableData["rows"] = [];
+  for (const u of units) {
+    const sw = strengthsWeaknesses(raw, fw, u);
+    for (const [kind, list] of [
+      ["strength", sw.strengths],
+      ["weakness", sw.weaknesses],
+    ] as const) {
+      for (const r of list) sRows.push([u, kind, r.code, r.name, r.pillar, r.rank, r.value]);
+    }
+  }
+  out.strengths = {
+    columns: ["uCode", "kind", "code", "name", "pillar", "rank", "value"],
+    rows: sRows,
+  };
+  const rem: TableData["rows"] = [];
+  for (let level = 1; level < fw.maxLevel; level++) {
+    const r = removeElements(input, pipeline, result, { level });
+    r.elements.forEach((e, k) => {
+      if (k > 0) rem.push([level, e, r.meanAbsRankChange[k]!]);
+    });
+  }
+  out.remove_elements = { columns: ["level", "element", "mean_abs_rank_change"], rows: rem };
+  const norm = result.stages.Normalised;
+  if (norm && fw.maxLevel >= 2) {
+    out.corr_flags = {
+      columns: ["group", "ind1", "ind2", "corr", "p_value"],
+      rows: correlationFlags(norm, fw).map((f) => [f.group, f.ind1, f.ind2, f.corr, f.p]),
+    };
+  }
+  if (panel) {
+    out.trends = {
+      columns: ["uCode", "iCode", "cagr", "avail", "t_first", "t_latest"],
+      rows: trends(panel.data, panel.time, fw).map((r) => [
+        r.uCode,
+        r.iCode,
+        r.cagr,
+        r.avail,
+        r.t_first,
+        r.t_latest,
+      ]),
+    };
+  }
+  return out;
+}

@@ -1,4 +1,6 @@
+import { studyAnalysisTables } from "../composite/analyse.ts";
 import { buildFramework } from "../composite/framework.ts";
+import { panelYears } from "../composite/panel-uncertainty.ts";
 import type { CoinInput } from "../composite/pipeline.ts";
 import type { TableData } from "../composite/tables.ts";
 import { InputError } from "../core/errors.ts";
@@ -133,6 +135,14 @@ export async function indexStage(
     tables[key] = t;
   }
   tables.index_framework = { columns: meta.columns, rows: meta.rows };
+  // Analysis tools (issue 16): strengths and weaknesses, leave-one-out impact, correlation flags,
+  // trends of a panel; on the cross-section (a panel's latest year).
+  const cross = r.panel ? panelYears(input).inputs.at(-1)! : input;
+  const panelRaw = r.panel ? { data: input.data.indicators, time: input.data.time! } : undefined;
+  for (const [name, t] of Object.entries(
+    studyAnalysisTables(cross, ix.pipeline, r.result, panelRaw),
+  ))
+    tables[`index_${name}`] = t;
   const res = r.result.results;
   const unc = new Map((r.uncertainty?.rankStats ?? []).map((s) => [s.uCode, s]));
   const scoreRows: Cell[][] = res.units.map((u, i) => {

@@ -439,3 +439,29 @@ describe("trends (COINr CAGR, get_trends)", () => {
     expect(trends(d, time, null, { useLatest: 4 })[2]!.cagr).toBeNaN(); // not enough points
   });
 });
+
+describe("studyAnalysisTables (what a study build stores)", () => {
+  it("has every unit's strengths and weaknesses, each level's leave-one-out impact and the trends of a panel", async () => {
+    const { studyAnalysisTables } = await import("../../src/composite/analyse.ts");
+    const input = small();
+    const res = buildIndex(input, SMALL_PIPELINE);
+    const t = studyAnalysisTables(input, SMALL_PIPELINE, res, {
+      data: input.data.indicators,
+      time: [2000, 2000, 2001, 2001],
+    });
+    const u2 = strengthsWeaknesses(res.stages.Raw!, input.framework, "U2");
+    expect(
+      t.strengths!.rows.filter((r) => r[0] === "U2" && r[1] === "strength").map((r) => r[2]),
+    ).toEqual(u2.strengths.map((s) => s.code));
+    expect(t.remove_elements!.rows.map((r) => `${r[0]} ${r[1]}`)).toEqual([
+      "1 a",
+      "1 b",
+      "1 c",
+      "2 P",
+      "2 Q",
+    ]);
+    // Removing c: 1.25 by hand (see above).
+    expectClose(Number(t.remove_elements!.rows[2]![2]), 1.25, { rtol: 1e-12 });
+    expect(t.trends!.columns).toEqual(["uCode", "iCode", "cagr", "avail", "t_first", "t_latest"]);
+  });
+});
