@@ -1,7 +1,7 @@
-import { readFile } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import { basename, extname } from "node:path";
 import { cannotRead, InputError } from "../core/errors.ts";
-import { type ColumnTable, csvColumns } from "./csv-columns.ts";
+import { type ColumnTable, csvFileColumns } from "./csv-columns.ts";
 import { parseCsv, parseNumber, readText, type Table } from "./table.ts";
 
 export type { ColumnTable } from "./csv-columns.ts";
@@ -29,30 +29,20 @@ export async function readColumns(path: string, options: ColumnOptions = {}): Pr
   const ext = extname(path).toLowerCase();
   const file = basename(path);
   if (ext === ".parquet") return readParquetColumns(path, file);
-  let bytes: Buffer;
+  let isFile: boolean;
   try {
-    bytes = await readFile(path);
+    isFile = (await stat(path)).isFile();
   } catch (e) {
     throw cannotRead(path, e);
   }
-  const delimiter =
-    options.delimiter ?? (ext === ".tsv" || ext === ".tab" ? "\t" : guessDelimiter(bytes));
-  const fast = csvColumns(bytes, delimiter, file);
+  const delimiter = options.delimiter ?? (ext === ".tsv" || ext === ".tab" ? "\t" : undefined);
+  const fast = isFile ? csvFileColumns(path, delimiter, file) : null;
   if (fast) return fast;
-  bytes = Buffer.alloc(0);
   const text = await readText(path);
   // Large files: skip per-record line tracking (rows are numbered by position).
   return columnsFromTable(
     parseCsv(text, file, { lineNumbers: text.length < 2_000_000, delimiter }),
   );
-}
-
-/** As parseCsv: ";" when the first line has ";" and no ",", else ",". */
-function guessDelimiter(bytes: Buffer): string {
-  let end = bytes.indexOf(10);
-  if (end < 0) end = bytes.length;
-  const line = bytes.subarray(0, end);
-  return !line.includes(44) && line.includes(59) ? ";" : ",";
 }
 
 /** The columns of a table of strings; see {@link readColumns}. */

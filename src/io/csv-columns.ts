@@ -11,6 +11,7 @@
  * lone "\r", a line of only spaces, invalid UTF-8, a blank line before the header, no header)
  * gives `null`.
  */
+import { closeSync, openSync, readSync } from "node:fs";
 import { parseNumber } from "./table.ts";
 
 /** Columns of a table: numbers when every cell is a number or missing, else the cells. */
@@ -48,40 +49,156 @@ interface PassResult {
 
 class Bail extends Error {}
 
+/** Where the bytes come from: pieces that each end at the end of a record (but the last). */
+interface Source {
+  pieces(): Iterable<{ buf: Buffer; final: boolean }>;
+  /** Number of "\n" bytes in all. */
+  lineFeeds(): number;
+}
+
 /**
  * Parses CSV bytes into typed columns; see the module comment. `delimiter` is one ASCII
- * character. Running time O(bytes); a column that turns out not numeric after its first row is
- * read again for the rows before.
+ * character (default: as {@link parseCsv} chooses from the first line). Running time O(bytes);
+ * a column that turns out not numeric after its first row is read again for the rows before.
  */
-export function csvColumns(bytes: Uint8Array, delimiter: string, file: string): ColumnTable | null {
-  if (delimiter.length !== 1 || delimiter.charCodeAt(0) > 127) return null;
+export function csvColumns(
+  bytes: Uint8Array,
+  delimiter: string | undefined,
+  file: string,
+): ColumnTable | null {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return readSource(
+    {
+      pieces: () => [{ buf, final: true }],
+      lineFeeds: () => countLineFeeds(buf),
+    },
+    delimiter,
+    file,
+  );
+}
+
+/**
+ * {@link csvColumns} on a file read in pieces of about `pieceBytes` (so that the whole file is
+ * never in memory at once).
+ */
+export function csvFileColumns(
+  path: string,
+  delimiter: string | undefined,
+  file: string,
+  pieceBytes = 4 << 20,
+): ColumnTable | null {
+  return readSource(
+    {
+      pieces: () => filePieces(path, pieceBytes),
+      lineFeeds: () => {
+        let count = 0;
+        for (const { buf } of filePieces(path, pieceBytes, false)) count += countLineFeeds(buf);
+        return count;
+      },
+    },
+    delimiter,
+    file,
+  );
+}
+
+function countLineFeeds(buf: Buffer): number {
+  let count = 0;
+  for (let p = buf.indexOf(LF); p >= 0; p = buf.indexOf(LF, p + 1)) count++;
+  return count;
+}
+
+/**
+ * A file in pieces that end after a "\n" outside quotes (`whole`: else in plain blocks); the
+ * same buffer is reused, so a piece is valid until the next is asked for.
+ */
+function* filePieces(
+  path: string,
+  size: number,
+  whole = true,
+): Generator<{ buf: Buffer; final: boolean }> {
+  const fd = openSync(path, "r");
   try {
-    const head = readHeader(buf, delimiter.charCodeAt(0));
+    let buf = Buffer.allocUnsafe(size);
+    let have = 0;
+    let eof = false;
+    for (;;) {
+      while (!eof && have < buf.length) {
+        const r = readSync(fd, buf, have, buf.length - have, null);
+        if (r === 0) eof = true;
+        else have += r;
+      }
+      if (eof) {
+        if (have > 0) yield { buf: buf.subarray(0, have), final: true };
+        return;
+      }
+      const cut = whole ? recordsEnd(buf.subarray(0, have)) : have;
+      if (cut <= 0) {
+        // a record longer than the buffer
+        const bigger = Buffer.allocUnsafe(buf.length * 2);
+        buf.copy(bigger, 0, 0, have);
+        buf = bigger;
+        continue;
+      }
+      yield { buf: buf.subarray(0, cut), final: false };
+      buf.copy(buf, 0, cut, have);
+      have -= cut;
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The offset after the last "\n" that is outside quotes (quote parity), or 0. */
+function recordsEnd(buf: Buffer): number {
+  if (buf.indexOf(QUOTE) < 0) return buf.lastIndexOf(LF) + 1;
+  let inside = false;
+  let cut = 0;
+  for (let i = 0; i < buf.length; i++) {
+    const c = buf[i]!;
+    if (c === QUOTE) inside = !inside;
+    else if (c === LF && !inside) cut = i + 1;
+  }
+  return cut;
+}
+
+function readSource(source: Source, given: string | undefined, file: string): ColumnTable | null {
+  try {
+    let first: { buf: Buffer; final: boolean } | undefined;
+    for (const piece of source.pieces()) {
+      first = { buf: Buffer.from(piece.buf), final: piece.final };
+      break;
+    }
+    if (!first) return null;
+    const delimiter = given ?? guessDelimiter(first.buf);
+    if (delimiter.length !== 1 || delimiter.charCodeAt(0) > 127) return null;
+    const delim = delimiter.charCodeAt(0);
+    const head = readHeader(first.buf, delim);
     const ncol = head.names.length;
-    const first = pass(buf, delimiter.charCodeAt(0), head, new Uint8Array(ncol), -1);
+    // at most one row per line: columns are allocated once, never grown
+    const cap = source.lineFeeds() + 1;
+    const once = pass(source, delim, head, new Uint8Array(ncol), -1, cap);
     const late: number[] = [];
-    for (let j = 0; j < ncol; j++) if (first.switchedAt[j]! > 0) late.push(j);
+    for (let j = 0; j < ncol; j++) if (once.switchedAt[j]! > 0) late.push(j);
     if (late.length > 0) {
       const modes = new Uint8Array(ncol).fill(IGNORE);
       for (const j of late) modes[j] = STRING;
-      const stop = Math.max(...late.map((j) => first.switchedAt[j]!));
-      const again = pass(buf, delimiter.charCodeAt(0), head, modes, stop);
-      for (const j of late) {
-        const before = again.strings[j]!;
-        before.length = first.switchedAt[j]!;
-        first.strings[j] = before.concat(first.strings[j]!);
-      }
+      const stop = Math.max(...late.map((j) => once.switchedAt[j]!));
+      // the rows before the switch, into the same arrays
+      pass(source, delim, head, modes, stop, cap, once.strings);
     }
-    const n = first.n;
+    const n = once.n;
     return {
       file,
       names: head.names,
       columns: head.names.map((_, j) => {
-        const s = first.strings[j];
-        if (s) return s;
-        const v = first.numbers[j]!;
-        return v.length === n ? v : v.slice(0, n);
+        const s = once.strings[j];
+        if (s) {
+          s.length = n;
+          return s;
+        }
+        const v = once.numbers[j]!;
+        // blank lines or quoted line breaks leave room at the end; copy only when it is much
+        return v.length === n ? v : v.length - n > n / 8 ? v.slice(0, n) : v.subarray(0, n);
       }),
       n,
     };
@@ -89,6 +206,14 @@ export function csvColumns(bytes: Uint8Array, delimiter: string, file: string): 
     if (e instanceof Bail) return null;
     throw e;
   }
+}
+
+/** As parseCsv: ";" when the first line has ";" and no ",", else ",". */
+function guessDelimiter(buf: Buffer): string {
+  let end = buf.indexOf(LF);
+  if (end < 0) end = buf.length;
+  const line = buf.subarray(0, end);
+  return !line.includes(44) && line.includes(59) ? ";" : ",";
 }
 
 interface Header {
@@ -176,130 +301,123 @@ const isSpace = (c: number) => c === 32 || c === 9 || c === 11 || c === 12;
  * is not a number), strings, or nothing (`modes`). Stops after `stop` rows when `stop` >= 0.
  */
 function pass(
-  buf: Buffer,
+  source: Source,
   delim: number,
   head: Header,
   modes: Uint8Array,
   stop: number,
+  cap: number,
+  into?: (string[] | null)[],
 ): PassResult {
-  const len = buf.length;
   const ncol = head.names.length;
   const mode = Uint8Array.from(modes);
   const switchedAt = new Int32Array(ncol).fill(-1);
-  let cap = 1024;
   const numbers: (Float64Array | null)[] = [];
   const strings: (string[] | null)[] = [];
   const interns: (Intern | null)[] = [];
   for (let j = 0; j < ncol; j++) {
     numbers.push(mode[j] === NUMERIC ? new Float64Array(cap) : null);
-    strings.push(mode[j] === STRING ? [] : null);
+    strings.push(mode[j] === STRING ? (into?.[j] ?? new Array<string>(cap)) : null);
     interns.push(mode[j] === STRING ? new Intern() : null);
   }
   const crlf = head.crlf;
-  let pos = head.start;
   let n = 0;
-  let estimated = false;
-  while (pos < len && n !== stop) {
-    let c = buf[pos]!;
-    // blank lines
-    if (c === LF) {
-      if (crlf) throw new Bail();
-      pos++;
-      continue;
-    }
-    if (c === CR) {
-      if (buf[pos + 1] !== LF) throw new Bail();
-      pos += 2;
-      continue;
-    }
-    if (n === cap) {
-      let next = cap * 2;
-      if (!estimated && pos > head.start) {
-        // rows so far × bytes left / bytes so far, with 5% to spare
-        next = Math.max(next, Math.ceil(n * 1.05 * ((len - head.start) / (pos - head.start))) + 16);
-        estimated = true;
-      }
-      for (let j = 0; j < ncol; j++) {
-        const a = numbers[j];
-        if (a) {
-          const b = new Float64Array(next);
-          b.set(a);
-          numbers[j] = b;
-        }
-      }
-      cap = next;
-    }
-    let j = 0;
-    for (;;) {
-      if (j >= ncol) throw new Bail(); // ragged: more fields than the header
-      const m = mode[j]!;
-      let a: number;
-      let b: number;
-      let kind: number; // 0 plain ASCII, 1 non-ASCII, 2 quoted, 3 quoted with doubled quotes
-      if (buf[pos] === QUOTE) {
-        const q = quotedEnd(buf, pos);
-        a = pos + 1;
-        b = q.end;
-        kind = q.doubled ? 3 : 2;
-        pos = q.end + 1;
-        c = pos < len ? buf[pos]! : LF;
-        if (c !== delim && c !== LF && !(c === CR && buf[pos + 1] === LF)) throw new Bail();
-      } else {
-        a = pos;
-        const raw = pos;
-        let high = false;
-        for (;;) {
-          if (pos >= len) {
-            c = LF;
-            break;
-          }
-          c = buf[pos]!;
-          if (c === delim || c === LF || c === CR) break;
-          if (c === QUOTE) throw new Bail();
-          if (c > 127) high = true;
-          pos++;
-        }
-        if (c === CR && buf[pos + 1] !== LF) throw new Bail();
-        if (c === LF && crlf && pos < len) throw new Bail();
-        b = pos;
-        kind = high ? 1 : 0;
-        if (kind === 0) {
-          while (a < b && isSpace(buf[a]!)) a++;
-          while (b > a && isSpace(buf[b - 1]!)) b--;
-          // a line of only white space, which csv-parse skips
-          if (ncol === 1 && a === b && pos > raw) throw new Bail();
-        }
-      }
-      if (m === NUMERIC) {
-        const v = kind === 0 ? plainNumber(buf, a, b) : Number.NaN;
-        if (kind === 0 && !Number.isNaN(v)) numbers[j]![n] = v;
-        else {
-          const s = kind === 0 ? buf.toString("latin1", a, b) : cellString(buf, a, b, kind);
-          const x = parseNumber(s);
-          if (x !== undefined) numbers[j]![n] = x;
-          else {
-            // not numeric: strings from here on
-            mode[j] = STRING;
-            switchedAt[j] = n;
-            numbers[j] = null;
-            strings[j] = [s];
-            interns[j] = new Intern();
-          }
-        }
-      } else if (m === STRING) {
-        strings[j]!.push(kind === 0 ? interns[j]!.get(buf, a, b) : cellString(buf, a, b, kind));
-      }
-      j++;
-      if (c === delim) {
+  let firstPiece = true;
+  for (const piece of source.pieces()) {
+    const { buf, final } = piece;
+    const len = buf.length;
+    let pos = firstPiece ? head.start : 0;
+    firstPiece = false;
+    while (pos < len && n !== stop) {
+      let c = buf[pos]!;
+      // blank lines
+      if (c === LF) {
+        if (crlf) throw new Bail();
         pos++;
         continue;
       }
-      // end of the record
-      if (j !== ncol) throw new Bail(); // ragged: fewer fields (or a line of only white space)
-      pos += c === CR ? 2 : 1;
-      break;
+      if (c === CR) {
+        if (buf[pos + 1] !== LF) throw new Bail();
+        pos += 2;
+        continue;
+      }
+      if (n === cap) throw new Error("csvColumns: more rows than lines");
+      let j = 0;
+      for (;;) {
+        if (j >= ncol) throw new Bail(); // ragged: more fields than the header
+        const m = mode[j]!;
+        let a: number;
+        let b: number;
+        let kind: number; // 0 plain ASCII, 1 non-ASCII, 2 quoted, 3 quoted with doubled quotes
+        if (buf[pos] === QUOTE) {
+          const q = quotedEnd(buf, pos);
+          a = pos + 1;
+          b = q.end;
+          kind = q.doubled ? 3 : 2;
+          pos = q.end + 1;
+          if (pos >= len && !final) throw new Bail();
+          c = pos < len ? buf[pos]! : LF;
+          if (c !== delim && c !== LF && !(c === CR && buf[pos + 1] === LF)) throw new Bail();
+        } else {
+          a = pos;
+          const raw = pos;
+          let high = false;
+          for (;;) {
+            if (pos >= len) {
+              if (!final) throw new Bail();
+              c = LF;
+              break;
+            }
+            c = buf[pos]!;
+            if (c === delim || c === LF || c === CR) break;
+            if (c === QUOTE) throw new Bail();
+            if (c > 127) high = true;
+            pos++;
+          }
+          if (c === CR && buf[pos + 1] !== LF) throw new Bail();
+          if (c === LF && crlf && pos < len) throw new Bail();
+          b = pos;
+          kind = high ? 1 : 0;
+          if (kind === 0) {
+            while (a < b && isSpace(buf[a]!)) a++;
+            while (b > a && isSpace(buf[b - 1]!)) b--;
+            // a line of only white space, which csv-parse skips
+            if (ncol === 1 && a === b && pos > raw) throw new Bail();
+          }
+        }
+        if (m === NUMERIC) {
+          const v = kind === 0 ? plainNumber(buf, a, b) : Number.NaN;
+          if (kind === 0 && !Number.isNaN(v)) numbers[j]![n] = v;
+          else {
+            const s = kind === 0 ? buf.toString("latin1", a, b) : cellString(buf, a, b, kind);
+            const x = parseNumber(s);
+            if (x !== undefined) numbers[j]![n] = x;
+            else {
+              // not numeric: strings from here on
+              mode[j] = STRING;
+              switchedAt[j] = n;
+              numbers[j] = null;
+              strings[j] = new Array<string>(cap);
+              strings[j]![n] = s;
+              interns[j] = new Intern();
+            }
+          }
+        } else if (m === STRING) {
+          strings[j]![n] = kind === 0 ? interns[j]!.get(buf, a, b) : cellString(buf, a, b, kind);
+        }
+        j++;
+        if (c === delim) {
+          pos++;
+          continue;
+        }
+        // end of the record
+        if (j !== ncol) throw new Bail(); // ragged: fewer fields (or a line of only white space)
+        pos += c === CR ? 2 : 1;
+        break;
+      }
+      n++;
     }
-    n++;
+    if (n === stop) break;
   }
   return { n, numbers, strings, switchedAt };
 }
@@ -376,8 +494,7 @@ function plainNumber(buf: Buffer, a: number, b: number): number {
 /** Strings of one column, shared when the same bytes come again (few distinct values). */
 class Intern {
   private slots = new Int32Array(1024).fill(-1);
-  private offs: number[] = [];
-  private lens: number[] = [];
+  private keys: Buffer[] = [];
   private strs: string[] = [];
   private off = false;
 
@@ -396,13 +513,16 @@ class Intern {
           return s;
         }
         this.slots[k] = this.strs.length;
-        this.offs.push(a);
-        this.lens.push(len);
+        this.keys.push(Buffer.from(buf.subarray(a, b)));
         this.strs.push(s);
         return s;
       }
-      if (this.lens[e] === len && buf.compare(buf, this.offs[e]!, this.offs[e]! + len, a, b) === 0)
-        return this.strs[e]!;
+      const key = this.keys[e]!;
+      if (key.length === len) {
+        let i = 0;
+        while (i < len && key[i] === buf[a + i]) i++;
+        if (i === len) return this.strs[e]!;
+      }
     }
   }
 }

@@ -4,13 +4,14 @@
  * tricky CSV text; where the one-pass reader declines, the strict parser's result or error
  * message is what readColumns gives.
  */
+import { writeFileSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { InputError } from "../../src/core/errors.ts";
 import { columnsFromTable, readColumns } from "../../src/io/columns.ts";
-import { csvColumns } from "../../src/io/csv-columns.ts";
+import { csvColumns, csvFileColumns } from "../../src/io/csv-columns.ts";
 import { frameFromColumns, frameFromTable, readSurveyFrame } from "../../src/io/survey-data.ts";
 import { parseCsv } from "../../src/io/table.ts";
 
@@ -210,6 +211,13 @@ describe("csvColumns agrees with the strict parser", () => {
       if (rnd() < 0.1) text = `\uFEFF${text}`;
       const want = strict(text, delimiter);
       const got = fast(text, delimiter);
+      if (k % 10 === 0) {
+        // read from a file in small pieces: the same columns (or declined likewise)
+        const p = join(TMP, `random-${k}.csv`);
+        writeFileSync(p, text);
+        const pieces = csvFileColumns(p, delimiter, "t.csv", pick([1, 3, 8, 17, 64]));
+        expect(pieces, JSON.stringify(text)).toEqual(got);
+      }
       if (got === null) declined++;
       else {
         read++;
