@@ -347,6 +347,27 @@ describe("dashboard in Chromium", () => {
     }
   });
 
+  it("profile strengths come from the stored get_str_weak table; methodology shows the framework tree, leave-one-out and correlation flags", async () => {
+    await goto("#/profile?study=demo&c=USA");
+    const strengths = page.locator("[data-testid=strengths] tbody tr");
+    await strengths.first().waitFor();
+    const stored = rowObjects(
+      await api<ApiTable>("api/studies/demo/runs/latest/tables/index_strengths"),
+    ).filter((r) => r.uCode === "USA" && r.kind === "strength");
+    expect(await strengths.count()).toBe(stored.length);
+    expect(await strengths.first().locator("td").first().textContent()).toBe(
+      String(stored[0]!.name),
+    );
+    await goto("#/methodology?study=demo");
+    await page.locator("[data-testid=chart-framework-tree] svg").first().waitFor();
+    const tree = await page.locator("main").textContent();
+    // The index's own effective weight is 100%.
+    expect(tree).toContain("100.0%");
+    await page.locator("[data-testid=corr-flags], [data-testid=no-corr-flags]").first().waitFor();
+    expect(await page.locator("main").textContent()).toContain("What moves the ranks most");
+    expect(drain()).toEqual([]);
+  });
+
   it("charts export PNG, SVG and CSV", async () => {
     await goto("#/drivers?study=demo");
     const fig = page.locator("figure.chart").first();

@@ -11,6 +11,7 @@ import { fmt, num } from "../format.ts";
 import { useAsync } from "../hooks.ts";
 import { OKABE_ITO } from "../palette.ts";
 import { updateParams } from "../route.ts";
+import { IndexAnalysis } from "./index-analysis.tsx";
 
 export function MethodologyPage(props: { ctx: PageContext }) {
   const { ctx } = props;
@@ -82,6 +83,7 @@ export function MethodologyPage(props: { ctx: PageContext }) {
         </section>
       )}
       <Sensitivity ctx={ctx} />
+      <IndexAnalysis ctx={ctx} />
       <section class="panel" aria-labelledby="sources-title">
         <h3 id="sources-title">Data sources</h3>
         <table data-testid="inputs">

@@ -15,7 +15,12 @@ import { updateParams } from "../route.ts";
 import { short } from "./overview.tsx";
 
 const TABLES = ["index_scores", "index_aggregates", "index_framework"] as const;
-const OPTIONAL = ["index_stage_normalised", "index_stage_raw", "index_results"] as const;
+const OPTIONAL = [
+  "index_stage_normalised",
+  "index_stage_raw",
+  "index_results",
+  "index_strengths",
+] as const;
 
 export function ProfilePage(props: { ctx: PageContext }) {
   const { ctx } = props;
@@ -175,6 +180,8 @@ function StrengthsWeaknesses(props: {
   tables: Record<string, Table>;
 }) {
   const { data, unit, tables } = props;
+  if (tables.index_strengths)
+    return <StoredStrengths data={data} unit={unit} table={tables.index_strengths} />;
   const normalised = tables.index_stage_normalised;
   if (!normalised)
     return (
@@ -265,6 +272,75 @@ function StrengthsWeaknesses(props: {
           columns: ["iCode", "indicator", "pillar", "value", "unit", "normalised", "rank", "of"],
           rows,
         }}
+      />
+    </section>
+  );
+}
+
+/**
+ * Strengths and weaknesses as the study build computed them (COINr get_str_weak: the unit's
+ * ranks on the raw indicators, direction-adjusted, indicators where it holds the worst rank
+ * left out; top and bottom 5).
+ */
+function StoredStrengths(props: { data: IndexData; unit: string; table: Table }) {
+  const { data, unit } = props;
+  const rows = rowsOf(props.table).filter((r) => r.uCode === unit);
+  const n = data.units.length;
+  const unitOf = new Map(
+    data.framework.map((r) => [String(r.iCode), r.Unit && r.Unit !== "NA" ? String(r.Unit) : ""]),
+  );
+  const list = (title: string, kind: string) => (
+    <div class={`sw ${kind}s`}>
+      <h4>{title}</h4>
+      <table data-testid={`${kind}s`}>
+        <thead>
+          <tr>
+            <th scope="col">Indicator</th>
+            <th scope="col">Pillar</th>
+            <th scope="col" class="num">
+              Rank
+            </th>
+            <th scope="col" class="num">
+              Value
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows
+            .filter((r) => r.kind === kind)
+            .map((r) => (
+              <tr key={String(r.code)}>
+                <td>{String(r.name)}</td>
+                <td>{data.names.get(String(r.pillar)) ?? String(r.pillar ?? "")}</td>
+                <td class="num">
+                  {fmt(r.rank, 0)} of {n}
+                </td>
+                <td class="num">
+                  {fmt(r.value, 3)} {unitOf.get(String(r.code)) ?? ""}
+                </td>
+              </tr>
+            ))}
+        </tbody>
+      </table>
+    </div>
+  );
+  return (
+    <section class="panel" aria-labelledby="sw-title">
+      <h3 id="sw-title">Strengths and weaknesses by indicator rank</h3>
+      <p class="description">
+        The country's rank on each indicator (raw values, direction applied: rank 1 is best; ties
+        share the best rank; indicators where it ranks last are left out), as COINr get_str_weak.
+      </p>
+      <div class="sw-grid">
+        {list("Strengths", "strength")}
+        {list("Weaknesses", "weakness")}
+      </div>
+      <ExportButtons
+        id={`strengths-${unit}`}
+        title="the strengths and weaknesses"
+        target={() => null}
+        formats={["csv"]}
+        data={{ columns: props.table.columns, rows }}
       />
     </section>
   );
