@@ -51,20 +51,15 @@ export function replicateSums(
     }
     return S;
   }
+  // One row at a time: its R weights (the PSU's multipliers times base_i, or the row of the
+  // n × R matrix), specialised for one and two value columns.
+  const psuLayout = layout.kind === "psu" ? layout : null;
+  const W = psuLayout ? psuLayout.multipliers : (layout as { matrix: Float64Array }).matrix;
   for (let i = 0; i < n; i++) {
     const g = group[i]!;
     if (g < 0) continue;
-    let woff: number;
-    let W: Float64Array;
-    let b = 1;
-    if (layout.kind === "psu") {
-      W = layout.multipliers;
-      woff = layout.psu[i]! * R;
-      b = layout.base[i]!;
-    } else {
-      W = layout.matrix;
-      woff = i * R;
-    }
+    const woff = psuLayout ? psuLayout.psu[i]! * R : i * R;
+    const b = psuLayout ? psuLayout.base[i]! : 1;
     for (let j = 0; j < k; j++) {
       const v = values[j];
       vals[j] = v ? b * v[i]! : b;
@@ -73,12 +68,20 @@ export function replicateSums(
     if (k === 1) {
       const v0 = vals[0]!;
       for (let r = 0; r < R; r++) S[soff + r]! += W[woff + r]! * v0;
-      continue;
-    }
-    for (let r = 0; r < R; r++) {
-      const wr = W[woff + r]!;
-      const s = soff + r * k;
-      for (let j = 0; j < k; j++) S[s + j]! += wr * vals[j]!;
+    } else if (k === 2) {
+      const v0 = vals[0]!;
+      const v1 = vals[1]!;
+      for (let r = 0, s = soff; r < R; r++, s += 2) {
+        const wr = W[woff + r]!;
+        S[s]! += wr * v0;
+        S[s + 1]! += wr * v1;
+      }
+    } else {
+      for (let r = 0; r < R; r++) {
+        const wr = W[woff + r]!;
+        const s = soff + r * k;
+        for (let j = 0; j < k; j++) S[s + j]! += wr * vals[j]!;
+      }
     }
   }
   return S;
