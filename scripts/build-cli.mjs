@@ -9,6 +9,10 @@
  * (DuckDB, playwright-core, exceljs, linkedom, Observable Plot), piscina (it starts its own
  * worker script by path) and sav-reader (CommonJS, loaded with createRequire).
  *
+ * It also bundles src/stats/stdlib.ts over tsc's dist/stats/stdlib.js: the five @stdlib
+ * distribution functions in one self-contained, browser-safe file, so that importing an engine
+ * from the package does not load ~140 small CommonJS packages one by one.
+ *
  * Run by `npm run build` after tsc (node scripts/build-cli.mjs).
  */
 import { build } from "esbuild";
@@ -46,6 +50,20 @@ await build({
     js: 'import { createRequire as __softpowerRequire } from "node:module"; const require = __softpowerRequire(import.meta.url);',
   },
   chunkNames: "chunk-[hash]",
+  legalComments: "linked",
+  logLevel: "warning",
+});
+
+await build({
+  entryPoints: ["src/stats/stdlib.ts"],
+  outfile: "dist/stats/stdlib.js",
+  bundle: true,
+  format: "esm",
+  // The browser resolution (package.json "browser" fields): @stdlib's few Node-only helpers,
+  // such as its `debug` logging, resolve to their browser versions, so the file is browser-safe.
+  platform: "browser",
+  target: "es2022",
+  sourcemap: true,
   legalComments: "linked",
   logLevel: "warning",
 });

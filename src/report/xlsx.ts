@@ -4,7 +4,7 @@
  * empty cells), and a README sheet first that describes the run, the study, its inputs and every
  * sheet. Sheet names are the table names, cut to Excel's 31 characters and made unique.
  */
-import ExcelJS from "exceljs";
+import type * as ExcelJS from "exceljs";
 import type { Cell } from "../store/types.ts";
 import type { LoadedRun, ReportModel } from "./model.ts";
 
@@ -161,7 +161,9 @@ function excelValue(v: Cell | unknown): string | number | boolean | null {
  * @example await writeFileAtomic("results.xlsx", await renderXlsx(run, reportModel(run)))
  */
 export async function renderXlsx(run: LoadedRun, m: ReportModel): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  // exceljs (CommonJS, slow to load) only when a workbook is written.
+  const { default: excel } = await import("exceljs");
+  const wb = new excel.Workbook();
   // Fixed metadata so the workbook describes the run, not the moment it was written.
   const when = new Date(m.startedAt);
   wb.creator = `softpower ${m.version}`;

@@ -1,5 +1,5 @@
-import cdfT from "@stdlib/stats-base-dists-t-cdf";
 import { rank } from "./rank.ts";
+import { tCdf as cdfT } from "./stdlib.ts";
 
 /** Correlation types, as R's `cor(method = ...)`. */
 export type CorMethod = "pearson" | "spearman" | "kendall";

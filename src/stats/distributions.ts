@@ -1,7 +1,9 @@
-import qbetaImpl from "@stdlib/stats-base-dists-beta-quantile";
-import pnormImpl from "@stdlib/stats-base-dists-normal-cdf";
-import qnormImpl from "@stdlib/stats-base-dists-normal-quantile";
-import qtImpl from "@stdlib/stats-base-dists-t-quantile";
+import {
+  normalCdf as pnormImpl,
+  betaQuantile as qbetaImpl,
+  normalQuantile as qnormImpl,
+  tQuantile as qtImpl,
+} from "./stdlib.ts";
 
 /** Standard normal quantile (R `qnorm`). */
 export const qnorm = (p: number): number => qnormImpl(p, 0, 1);
