@@ -136,13 +136,87 @@ function startLines(text: string, ends: number[]): number[] {
   });
 }
 
+/**
+ * An XLSX sheet through exceljs's streaming reader (rows are read as they are unzipped; only the
+ * sheet asked for, and the first sheet as the fallback, are parsed): the same table as loading
+ * the whole workbook, whose rows with values it walks.
+ */
 async function readXlsx(
   path: string,
   file: string,
   sheet: string | undefined,
   { skip = 0, exactSheet = false }: TableOptions,
 ): Promise<Table> {
+  interface SheetRows {
+    name: string;
+    grid: string[][];
+    lines: number[];
+  }
+  let named: SheetRows | undefined;
+  let first: SheetRows | undefined;
+  let names: string[] = [];
   // exceljs (CommonJS, ~150 ms to load) only when a workbook is read.
+  const { default: excel } = await import("exceljs");
+  try {
+    const reader = new excel.stream.xlsx.WorkbookReader(path, {
+      sharedStrings: "cache",
+      styles: "cache",
+      hyperlinks: "ignore",
+      worksheets: "emit",
+      entries: "ignore",
+    });
+    for await (const ws of reader) {
+      const model = (reader as unknown as { model?: { sheets?: { name: string }[] } }).model;
+      names = (model?.sheets ?? []).map((m) => m.name);
+      const name = (ws as unknown as { name?: string }).name ?? "";
+      const isNamed = sheet !== undefined && name === sheet && !named;
+      // the first sheet of the workbook's order, unless the named one is already read
+      const isFirst = !named && !first && (names.length ? names[0] === name : true);
+      if (!isNamed && !isFirst) continue;
+      const rows: SheetRows = { name, grid: [], lines: [] };
+      for await (const row of ws) {
+        if (!row.hasValues || row.number <= skip) continue;
+        const cells: string[] = [];
+        const width = rows.grid.length ? rows.grid[0]!.length : row.cellCount;
+        for (let c = 1; c <= width; c++) cells.push(cellText(row.getCell(c).value));
+        if (!rows.grid.length)
+          while (cells.length > 0 && cells[cells.length - 1] === "") cells.pop();
+        rows.grid.push(cells);
+        rows.lines.push(row.number);
+      }
+      if (isNamed) named = rows;
+      else first = rows;
+    }
+  } catch {
+    // exceljs's streaming reader fails on some valid files (e.g. worksheets zipped before
+    // xl/workbook.xml): load the whole workbook, which also words the error for a bad file
+    return readXlsxWhole(path, file, sheet, { skip, exactSheet });
+  }
+  if (exactSheet && sheet !== undefined && !named) {
+    throw new InputError(
+      `${file}: no sheet "${sheet}" (sheets: ${names.map((n) => `"${n}"`).join(", ")})`,
+    );
+  }
+  const ws = named ?? first;
+  if (!ws) throw new InputError(`${file}: the workbook has no sheets`);
+  const columns = ws.grid[0];
+  if (!columns)
+    throw new InputError(`${file} sheet ${ws.name}: the sheet is empty; a header row is expected`);
+  return {
+    file: `${file} sheet ${ws.name}`,
+    columns,
+    rows: ws.grid.slice(1),
+    lines: ws.lines.slice(1),
+  };
+}
+
+/** readXlsx by loading the whole workbook (the fallback). */
+async function readXlsxWhole(
+  path: string,
+  file: string,
+  sheet: string | undefined,
+  { skip = 0, exactSheet = false }: TableOptions,
+): Promise<Table> {
   const { default: excel } = await import("exceljs");
   const wb = new excel.Workbook();
   try {
