@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { InputError } from "../../src/core/errors.ts";
 import { columnsFromTable, readColumns } from "../../src/io/columns.ts";
 import { csvColumns, csvFileColumns } from "../../src/io/csv-columns.ts";
+import { duckQuery, sqlString } from "../../src/io/duck.ts";
 import { frameFromColumns, frameFromTable, readSurveyFrame } from "../../src/io/survey-data.ts";
 import { parseCsv } from "../../src/io/table.ts";
 
@@ -321,5 +322,38 @@ describe("readSurveyFrame on CSV", () => {
       levels: ["y"],
       codes: Int32Array.from([0]),
     });
+  });
+});
+
+describe("readColumns on Parquet (DuckDB)", () => {
+  it("reads numeric columns as numbers, text as strings (numbers when every cell is one), NULL as missing", async () => {
+    const p = join(TMP, "t.parquet");
+    await duckQuery([
+      `COPY (SELECT * FROM (VALUES (1, 0.5::DOUBLE, 'GBR', '7', 3::DECIMAL(5,2)), (2, NULL, NULL, NULL, NULL), (3, -2.25, 'CHN', '8', 1.5)) t(id, w, country, code, d)) TO ${sqlString(p)} (FORMAT parquet)`,
+    ]);
+    const t = await readColumns(p);
+    expect(t.file).toBe("t.parquet");
+    expect(t.names).toEqual(["id", "w", "country", "code", "d"]);
+    expect(t.n).toBe(3);
+    expect(t.columns).toEqual([
+      Float64Array.from([1, 2, 3]),
+      Float64Array.from([0.5, Number.NaN, -2.25]),
+      ["GBR", "", "CHN"],
+      Float64Array.from([7, Number.NaN, 8]),
+      Float64Array.from([3, Number.NaN, 1.5]),
+    ]);
+    const frame = await readSurveyFrame(p);
+    expect(frame.columns.get("country")).toEqual({
+      kind: "factor",
+      levels: ["CHN", "GBR"],
+      codes: Int32Array.from([1, -1, 0]),
+    });
+  });
+
+  it("names the file that is not Parquet", async () => {
+    const p = join(TMP, "fake.parquet");
+    await writeFile(p, "a,b\n1,2\n");
+    await expect(readColumns(p)).rejects.toThrow(InputError);
+    await expect(readColumns(p)).rejects.toThrow(/fake\.parquet: cannot read as Parquet/);
   });
 });
