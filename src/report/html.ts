@@ -366,8 +366,62 @@ function pillarSection(m: ReportModel, index: IndexModel, charts: Map<string, Ch
     table(["Pillar", ...codes], rows, {
       num: [false, ...codes.map(() => true)],
       caption: `Pillar scores and (#) ranks among ${int(index.units.length)} units.`,
-    });
+    }) +
+    strengthsTables(index, codes);
   return { id: "pillars", title: SECTION_TITLES.pillars, body };
+}
+
+/** Each shown unit's strengths and weaknesses (COINr get_str_weak), when the run stored them. */
+function strengthsTables(index: IndexModel, codes: string[]): string {
+  const strengths = index.strengths ?? [];
+  if (!strengths.length) return "";
+  let out =
+    "<h3>Strengths and weaknesses</h3><p>Each unit's five best and five worst indicators by rank (raw values, direction applied; indicators where it ranks last are left out), as COINr's get_str_weak.</p>";
+  for (const c of codes) {
+    const rows = strengths.filter((r) => r.uCode === c);
+    if (!rows.length) continue;
+    const line = (kind: string) =>
+      rows
+        .filter((r) => r.kind === kind)
+        .map((r) => `${esc(r.name)} (#${int(r.rank)}, ${esc(r.pillar)})`)
+        .join("; ");
+    out += table(
+      ["Unit", "Strengths", "Weaknesses"],
+      [[esc(c), line("strength"), line("weakness")]],
+    );
+  }
+  return out;
+}
+
+/** Leave-one-out impact and collinear pairs (COINr remove_elements, get_corr_flags). */
+function diagnosticsTables(index: IndexModel): string {
+  let out = "";
+  if (index.removeElements?.length) {
+    const top = [...index.removeElements].sort((a, b) => b.change - a.change).slice(0, 10);
+    out += "<h3>What moves the ranks if it is left out</h3>";
+    out += table(
+      ["Element", "Level", "Mean |rank change|"],
+      top.map((r) => [esc(r.element), int(r.level), fixed(r.change, 2)]),
+      {
+        num: [false, true, true],
+        caption:
+          "Each element's weight set to zero and the index rebuilt (COINr remove_elements); the ten largest.",
+      },
+    );
+  }
+  if (index.corrFlags?.length) {
+    out += "<h3>Collinear indicators</h3>";
+    out += table(
+      ["Pillar", "Indicator", "Indicator", "Correlation"],
+      index.corrFlags.map((f) => [esc(f.group), esc(f.ind1), esc(f.ind2), fixed(f.corr, 3)]),
+      {
+        num: [false, false, false, true],
+        caption:
+          "Pairs within a pillar correlating above 0.9 on the normalised data (COINr get_corr_flags).",
+      },
+    );
+  }
+  return out;
 }
 
 function surveySection(m: ReportModel, charts: Map<string, Chart>): Section {
@@ -614,6 +668,7 @@ function sensitivitySection(
   if (!spec && !index.hasUncertainty) {
     body +=
       "<p>This run made no uncertainty or sensitivity analysis (index.uncertainty is not set), so its ranks carry no intervals.</p>";
+    body += diagnosticsTables(index);
     return { id: "sensitivity", title: SECTION_TITLES.sensitivity, body };
   }
   if (spec) {
@@ -663,6 +718,7 @@ function sensitivitySection(
       },
     );
   }
+  body += diagnosticsTables(index);
   return { id: "sensitivity", title: SECTION_TITLES.sensitivity, body };
 }
 

@@ -168,6 +168,20 @@ export interface IndexModel {
   compare: { name: string; n: number; spearman: number; kendall: number }[];
   /** The framework table (iMeta) as stored. */
   framework: Row[];
+  /** Strengths and weaknesses per unit (COINr get_str_weak), when the run stored them. */
+  strengths?: {
+    uCode: string;
+    kind: string;
+    code: string;
+    name: string;
+    pillar: string;
+    rank: number;
+    value: number;
+  }[];
+  /** Leave-one-out impact (COINr remove_elements): mean |rank change| per removed element. */
+  removeElements?: { level: number; element: string; change: number }[];
+  /** Collinear indicator pairs within a pillar (COINr get_corr_flags). */
+  corrFlags?: { group: string; ind1: string; ind2: string; corr: number; p: number }[];
   /** Sobol first-order and total indices, when the run made them. */
   sensitivity: {
     factor: string;
@@ -440,6 +454,27 @@ function indexModel(tables: Record<string, TableData>): IndexModel {
       kendall: num(r.kendall),
     })),
     framework,
+    strengths: records(tables.index_strengths).map((r) => ({
+      uCode: str(r.uCode),
+      kind: str(r.kind),
+      code: str(r.code),
+      name: str(r.name) || str(r.code),
+      pillar: name.get(str(r.pillar)) ?? str(r.pillar),
+      rank: num(r.rank),
+      value: num(r.value),
+    })),
+    removeElements: records(tables.index_remove_elements).map((r) => ({
+      level: num(r.level),
+      element: str(r.element),
+      change: num(r.mean_abs_rank_change),
+    })),
+    corrFlags: records(tables.index_corr_flags).map((r) => ({
+      group: str(r.group),
+      ind1: str(r.ind1),
+      ind2: str(r.ind2),
+      corr: num(r.corr),
+      p: num(r.p_value),
+    })),
     sensitivity: records(tables.index_sensitivity).map((r) => ({
       factor: str(r.factor),
       si: num(r.Si),

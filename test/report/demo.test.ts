@@ -69,6 +69,29 @@ describe("HTML report of the demo study", () => {
     await expectFindingsInHtml(dir, html);
   });
 
+  it("lists the targets' stored strengths and weaknesses and the largest leave-one-out impact", async () => {
+    const sw = (await tableRows(dir, "index_strengths")).filter(
+      (r) => r.uCode === "USA" && r.kind === "strength",
+    );
+    const row = [...parse(html).querySelectorAll("#pillars table tbody tr")].find(
+      (tr) => tr.querySelector("td")?.textContent === "USA",
+    );
+    // Every stored strength of the USA is named, in rank order.
+    const text = row?.querySelectorAll("td")[1]?.textContent ?? "";
+    const at = sw.map((r) => text.indexOf(`${r.name} (#${r.rank},`));
+    expect(at.every((k) => k >= 0)).toBe(true);
+    expect([...at].sort((a, b) => a - b)).toEqual(at);
+    expect(row?.querySelectorAll("td")[1]?.textContent).toContain(String(sw[0]!.name));
+    const rem = await tableRows(dir, "index_remove_elements");
+    const top = [...rem].sort(
+      (a, b) => Number(b.mean_abs_rank_change) - Number(a.mean_abs_rank_change),
+    )[0]!;
+    const first = [...parse(html).querySelectorAll("#sensitivity table")].find((t) =>
+      t.querySelector("caption")?.textContent?.includes("remove_elements"),
+    );
+    expect(first?.querySelector("tbody tr td")?.textContent).toBe(String(top.element));
+  });
+
   it("shows the top of the ranking with its rank intervals, as stored", async () => {
     const scores = await tableRows(dir, "index_scores");
     const rows = [...parse(html).querySelectorAll("#ranking table tbody tr")].map((tr) =>
