@@ -24,9 +24,16 @@ export function registerStudyCommands(program: Command): void {
     .option("--threads <n>", 'worker threads, or "auto" (overrides study.yaml)')
     .option("--check", "only validate study.yaml and its files")
     .option("--json", "print a machine-readable summary")
+    .option(
+      "--progress-json",
+      "print one JSON line per stage start and end, then the run id (for the workbench)",
+    )
     .addHelpText("after", "\nExample:\n  softpower build examples/demo")
-    .action(async (dir: string, o: { threads?: string; check?: boolean; json?: boolean }) =>
-      runBuild(dir, o),
+    .action(
+      async (
+        dir: string,
+        o: { threads?: string; check?: boolean; json?: boolean; progressJson?: boolean },
+      ) => runBuild(dir, o),
     );
   program
     .command("schema")
@@ -38,8 +45,12 @@ export function registerStudyCommands(program: Command): void {
 
 async function runBuild(
   dir: string,
-  o: { threads?: string; check?: boolean; json?: boolean },
+  o: { threads?: string; check?: boolean; json?: boolean; progressJson?: boolean },
 ): Promise<void> {
+  if (o.progressJson) o.json = true;
+  const progress = (e: object) => {
+    if (o.progressJson) process.stdout.write(`${JSON.stringify(e)}\n`);
+  };
   let threads: number | "auto" | undefined;
   if (o.threads !== undefined) {
     threads = o.threads === "auto" ? "auto" : Number(o.threads);
@@ -59,9 +70,11 @@ async function runBuild(
   log(
     `Building "${study.config.name}"${study.config.synthetic ? " (SYNTHETIC DATA)" : ""} in ${dir}\n`,
   );
+  progress({ event: "loaded", files: study.files.length });
   const r = await buildStudy(study, {
     threads,
     onStage: (e) => {
+      progress({ event: "stage", ...e });
       if (e.status === "done")
         log(
           `  [${e.index}/${e.total}] ${e.stage.padEnd(9)} ${String(e.ms).padStart(6)} ms${e.detail ? `  ${e.detail}` : ""}\n`,
@@ -69,6 +82,10 @@ async function runBuild(
     },
   });
   const tables = Object.keys(r.run.tables);
+  if (o.progressJson) {
+    progress({ event: "done", run: r.run.id, tables: tables.length });
+    return;
+  }
   if (o.json) {
     process.stdout.write(
       `${JSON.stringify({ run: r.run.id, db: r.dbPath, out: r.outDir, tables, timings: r.run.timings })}\n`,
