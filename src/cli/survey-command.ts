@@ -20,6 +20,8 @@ interface EstimateOptions {
   by?: string;
   calibrate?: string;
   replicates?: string;
+  replicateCount?: string;
+  seed?: string;
   quantiles?: string;
   ciMethod?: string;
   level?: string;
@@ -45,7 +47,15 @@ export function registerSurveyCommand(program: Command): void {
     .requiredOption("--vars <list>", "variables, comma-separated (ratio: numerator/denominator)")
     .option("--by <list>", "domain variables, comma-separated")
     .option("--calibrate <file>", "calib.json: poststratify, rake, linear, raking or logit")
-    .option("--replicates <type>", "replicate-weight variance: JK1|JKn|BRR|bootstrap")
+    .option(
+      "--replicates <type>",
+      "replicate-weight variance: JK1|JKn|BRR|Fay|bootstrap|subbootstrap",
+    )
+    .option(
+      "--replicate-count <n>",
+      "replicates for bootstrap/subbootstrap (default 50), or the Hadamard order for BRR (a power of 2 or p + 1, p prime ≡ 3 mod 4, above the strata; default the smallest)",
+    )
+    .option("--seed <n>", "seed of the bootstrap/subbootstrap draws (default 1)")
     .option("--quantiles <list>", "quantiles for --stat quantile", "0.25,0.5,0.75")
     .option("--ci-method <method>", `interval for proportions: ${CI_METHODS.join("|")}`, "logit")
     .option("--level <p>", "confidence level", "0.95")
@@ -64,7 +74,15 @@ export function registerSurveyCommand(program: Command): void {
     )
     .option("--family <family>", "gaussian|quasibinomial", "gaussian")
     .option("--calibrate <file>", "calib.json")
-    .option("--replicates <type>", "replicate-weight variance: JK1|JKn|BRR|bootstrap")
+    .option(
+      "--replicates <type>",
+      "replicate-weight variance: JK1|JKn|BRR|Fay|bootstrap|subbootstrap",
+    )
+    .option(
+      "--replicate-count <n>",
+      "replicates for bootstrap/subbootstrap (default 50), or the Hadamard order for BRR (a power of 2 or p + 1, p prime ≡ 3 mod 4, above the strata; default the smallest)",
+    )
+    .option("--seed <n>", "seed of the bootstrap/subbootstrap draws (default 1)")
     .option("--out <file>", "output CSV (default: standard output)")
     .action(async (o: GlmOptions) => runGlm(o));
   survey
@@ -92,6 +110,8 @@ interface GlmOptions {
   family: string;
   calibrate?: string;
   replicates?: string;
+  replicateCount?: string;
+  seed?: string;
   out?: string;
 }
 
@@ -110,14 +130,14 @@ async function loadDesign(o: {
   design: string;
   calibrate?: string;
   replicates?: string;
+  replicateCount?: string;
+  seed?: string;
 }): Promise<SurveyDesign> {
+  const replicate = await replicateRequest(o);
   const frame = await readSurveyFrame(o.data);
   const spec = await readJsonFile(o.design, DesignSpecSchema);
   let design: SurveyDesign = buildDesign(frame, spec);
-  if (o.replicates) {
-    const { asReplicateDesign } = await import("../survey/replicates.ts");
-    design = asReplicateDesign(design, o.replicates);
-  }
+  if (replicate) design = replicate(design);
   if (o.calibrate)
     design = applyCalibration(design, await readJsonFile(o.calibrate, CalibrationSpecSchema));
   return design;
@@ -186,15 +206,13 @@ async function runEstimate(o: EstimateOptions): Promise<void> {
     throw new InputError(`--quantiles must be numbers in [0, 1], got "${o.quantiles}"`);
   const vars = splitList(o.vars);
   const by = o.by ? splitList(o.by) : [];
+  const replicate = await replicateRequest(o);
   const frame = await readSurveyFrame(o.data);
   const spec = await readJsonFile(o.design, DesignSpecSchema);
   let design: SurveyDesign = buildDesign(frame, spec);
   if (o.calibrate)
     design = applyCalibration(design, await readJsonFile(o.calibrate, CalibrationSpecSchema));
-  if (o.replicates) {
-    const { asReplicateDesign } = await import("../survey/replicates.ts");
-    design = asReplicateDesign(design, o.replicates);
-  }
+  if (replicate) design = replicate(design);
   for (const v of [...vars.flatMap((v) => v.split("/")), ...by]) getColumn(frame, v);
   reportExclusions(
     design,
@@ -226,6 +244,58 @@ async function runEstimate(o: EstimateOptions): Promise<void> {
   );
   if (o.out) await writeFileAtomic(o.out, csv);
   else process.stdout.write(csv);
+}
+
+/**
+ * --replicates, --replicate-count and --seed checked before any data is read (the count and
+ * seed are integers that fit the type; see replicateOptionProblem), as a function that makes
+ * the replicate design; null without --replicates.
+ */
+async function replicateRequest(o: {
+  replicates?: string;
+  replicateCount?: string;
+  seed?: string;
+}): Promise<((d: SurveyDesign) => SurveyDesign) | null> {
+  if (!o.replicates) {
+    for (const [flag, v] of [
+      ["--replicate-count", o.replicateCount],
+      ["--seed", o.seed],
+    ] as const)
+      if (v !== undefined)
+        throw new InputError(
+          `${flag} needs --replicates (bootstrap or subbootstrap${flag === "--seed" ? "" : ", or BRR for the Hadamard order"})`,
+        );
+    return null;
+  }
+  const { asReplicateDesign, replicateOptionProblem, REPLICATE_TYPES } = await import(
+    "../survey/replicates.ts"
+  );
+  const integer = (flag: string, v: string | undefined) => {
+    if (v === undefined) return undefined;
+    if (!/^[+-]?\d+$/.test(v.trim()))
+      throw new InputError(`${flag} must be an integer, got "${v}"`);
+    return Number(v);
+  };
+  const count = integer("--replicate-count", o.replicateCount);
+  const seed = integer("--seed", o.seed);
+  const t = o.replicates;
+  const type = t === "jk1" ? "JK1" : t === "jkn" ? "JKn" : t === "brr" ? "BRR" : t;
+  if (!(REPLICATE_TYPES as readonly string[]).includes(type))
+    throw new InputError(`--replicates must be one of ${REPLICATE_TYPES.join(", ")}; got "${t}"`);
+  const problem = replicateOptionProblem(type, count, seed);
+  if (problem)
+    throw new InputError(
+      `${problem.option === "count" ? "--replicate-count" : "--seed"} ${problem.message}`,
+    );
+  return (d) => {
+    try {
+      return asReplicateDesign(d, type, { replicates: count, seed });
+    } catch (e) {
+      if (e instanceof InputError && /^replicate count/.test(e.message))
+        throw new InputError(`--replicate-count: ${e.message}`);
+      throw e;
+    }
+  };
 }
 
 /** Says on stderr how many respondents each variable loses to missing values (never silent). */

@@ -17,7 +17,7 @@ import { type CalibrationSpec, CalibrationSpecSchema } from "../survey/calibrati
 import { type DesignSpec, DesignSpecSchema } from "../survey/design.ts";
 import { type RatingsMap, RatingsMapSchema } from "../survey/perceptions.ts";
 import { RecodeSchema, type RecodeSpec } from "../survey/recode.ts";
-import { type DriversSection, type Study, StudySchema } from "./schema.ts";
+import { type DriversSection, type Study, StudySchema, type SurveySection } from "./schema.ts";
 
 /** A study with every path made absolute and every spec read and validated. */
 export interface LoadedStudy {
@@ -47,6 +47,7 @@ export interface LoadedStudy {
     segments?: string[];
     wave?: string;
     audienceCodes: Record<string, string>;
+    replicates?: SurveySection["replicates"];
   };
   drivers: (Omit<DriversSection, "data" | "recode"> & { data: string; recode?: RecodeSpec })[];
   media?: Omit<NonNullable<Study["media"]>, "fields" | "corpus"> & {
@@ -176,6 +177,7 @@ export async function loadStudy(dir: string): Promise<LoadedStudy> {
       segments: sv.segments,
       wave: sv.wave,
       audienceCodes: sv.audience_codes ?? {},
+      replicates: sv.replicates,
     };
   }
   for (const [i, d] of config.drivers.entries()) {

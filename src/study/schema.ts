@@ -8,6 +8,7 @@ import { CalibrationSpecSchema } from "../survey/calibration-spec.ts";
 import { DesignSpecSchema } from "../survey/design.ts";
 import { RatingsMapSchema } from "../survey/perceptions.ts";
 import { RecodeSchema } from "../survey/recode.ts";
+import { REPLICATE_TYPES, replicateOptionProblem } from "../survey/replicates.ts";
 
 /**
  * study.yaml: one study from data files to results. Every file path is relative to the study
@@ -68,6 +69,32 @@ export const SurveySectionSchema = z
     wave: z.string().optional(),
     /** Audience values → ISO3 where the audience variable does not hold ISO3 codes. */
     audience_codes: z.record(z.string(), iso3).optional(),
+    /**
+     * Replicate-weight variance instead of linearisation (R `as.svrepdesign`), applied before
+     * the calibration (each replicate recalibrated, as R). `count`: bootstrap/subbootstrap
+     * replicates (default 50) or the BRR Hadamard order; `seed`: the bootstrap draws (default 1).
+     */
+    replicates: z
+      .object({
+        /** Replicate type, as R's as.svrepdesign(type = ...). */
+        type: z.enum(REPLICATE_TYPES),
+        /**
+         * bootstrap / subbootstrap: replicates (default 50); BRR / Fay: the Hadamard order, a
+         * power of 2 or p + 1 (p a prime ≡ 3 mod 4) above the number of strata (default the
+         * smallest). An integer >= 2; not for JK1 / JKn (one replicate per PSU).
+         */
+        count: z.number().optional(),
+        /** Seed of the bootstrap / subbootstrap draws (default 1); an integer. */
+        seed: z.number().optional(),
+        /** Fay's ρ for type Fay. */
+        fay_rho: z.number().min(0).lt(1).optional(),
+      })
+      .strict()
+      .superRefine((r, ctx) => {
+        const p = replicateOptionProblem(r.type, r.count, r.seed);
+        if (p) ctx.addIssue({ code: "custom", path: [p.option], message: p.message });
+      })
+      .optional(),
   })
   .strict();
 

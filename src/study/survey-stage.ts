@@ -13,6 +13,7 @@ import {
   type RatingRow,
 } from "../survey/perceptions.ts";
 import { applyRecode } from "../survey/recode.ts";
+import { asReplicateDesign } from "../survey/replicates.ts";
 import type { LoadedStudy } from "./load.ts";
 
 /** Ratings and head-to-head comparisons of one wave ("" when the study has no waves). */
@@ -32,7 +33,7 @@ export interface SurveyStageResult {
 
 /**
  * The survey stage of a study: reads the respondent data, applies recodes, builds the design
- * (and calibration) per wave and estimates every target × attribute rating by audience and
+ * (replicate weights when survey.replicates asks, and calibration) per wave and estimates every target × attribute rating by audience and
  * segment with the paired head-to-head comparisons (survey/perceptions.ts).
  */
 export async function surveyStage(study: LoadedStudy): Promise<SurveyStageResult> {
@@ -53,6 +54,18 @@ export async function surveyStage(study: LoadedStudy): Promise<SurveyStageResult
   const out: WavePerceptions[] = [];
   for (const w of waves) {
     let design = buildDesign(w.frame, sv.design);
+    if (sv.replicates) {
+      const { type, count, seed, fay_rho } = sv.replicates;
+      try {
+        design = asReplicateDesign(design, type, { replicates: count, seed, fayRho: fay_rho });
+      } catch (e) {
+        if (e instanceof InputError)
+          throw new InputError(
+            `survey.replicates${w.label ? ` (wave ${w.label})` : ""}: ${e.message.replace(/^replicate count/, "count")}`,
+          );
+        throw e;
+      }
+    }
     if (sv.calibration) design = applyCalibration(design, sv.calibration);
     let r: ReturnType<typeof perceptions>;
     try {

@@ -20,8 +20,49 @@ export interface ReplicateOptions {
   mse?: boolean;
 }
 
+/** Replicate types built from a design (R `as.svrepdesign`). */
+export const REPLICATE_TYPES = ["JK1", "JKn", "BRR", "Fay", "bootstrap", "subbootstrap"] as const;
+
 /** Replicate types whose number of replicates can be chosen. */
 export const SIZABLE_REPLICATES = ["bootstrap", "subbootstrap", "BRR", "Fay"] as const;
+
+/**
+ * What is wrong with a replicate count or seed for a replicate type, or null when they fit:
+ * a count is an integer >= 2 and applies to bootstrap, subbootstrap (replicates) and BRR / Fay
+ * (the Hadamard order: a power of 2 or p + 1 for a prime p ≡ 3 mod 4, above the number of
+ * strata, which the design decides); a seed is an integer and applies to the bootstraps. The
+ * message does not name the option: the CLI and study.yaml add their own names.
+ */
+export function replicateOptionProblem(
+  type: string,
+  count: number | undefined,
+  seed: number | undefined,
+): { option: "count" | "seed"; message: string } | null {
+  if (count !== undefined) {
+    if (!(Number.isInteger(count) && count >= 2))
+      return { option: "count", message: `must be an integer >= 2, got ${count}` };
+    if (!(SIZABLE_REPLICATES as readonly string[]).includes(type))
+      return {
+        option: "count",
+        message: `applies to ${SIZABLE_REPLICATES.join(", ")} replicates, not ${type} (${type} has one replicate per PSU)`,
+      };
+    if ((type === "BRR" || type === "Fay") && hadamardOrders(count, 1)[0] !== count)
+      return {
+        option: "count",
+        message: `for ${type} is the order of a Hadamard matrix: a power of 2 or p + 1 with p a prime ≡ 3 (mod 4), above the number of strata (${hadamardOrders(2, 12).join(", ")}, ...); got ${count}`,
+      };
+  }
+  if (seed !== undefined) {
+    if (!Number.isSafeInteger(seed))
+      return { option: "seed", message: `must be an integer, got ${seed}` };
+    if (type !== "bootstrap" && type !== "subbootstrap")
+      return {
+        option: "seed",
+        message: `applies to bootstrap and subbootstrap replicates, not ${type} (its replicates are not random)`,
+      };
+  }
+  return null;
+}
 
 /**
  * A replicate-weight version of a design (R `as.svrepdesign`), from its first-stage PSUs and
@@ -237,9 +278,13 @@ export function rowsLayout(columns: Float64Array[]): ReplicateLayout {
   const R = columns.length;
   const n = columns[0]?.length ?? 0;
   const matrix = new Float64Array(n * R);
-  columns.forEach((col, r) => {
-    for (let i = 0; i < n; i++) matrix[i * R + r] = col[i]!;
-  });
+  for (let i0 = 0; i0 < n; i0 += 256) {
+    const i1 = Math.min(n, i0 + 256);
+    for (let r = 0; r < R; r++) {
+      const col = columns[r]!;
+      for (let i = i0; i < i1; i++) matrix[i * R + r] = col[i]!;
+    }
+  }
   return { kind: "rows", matrix };
 }
 
@@ -412,16 +457,23 @@ export function suppliedReplicateDesign(
   const R = names.length;
   const combined = spec.combined_weights ?? true;
   const n = design.n;
-  const matrix = new Float64Array(n * R);
-  names.forEach((name, r) => {
+  const cols = names.map((name) => {
     const v = numeric(design.frame, name);
-    for (let i = 0; i < n; i++) {
-      const x = v[i]!;
-      if (Number.isNaN(x))
+    for (let i = 0; i < n; i++)
+      if (Number.isNaN(v[i]!))
         throw new InputError(`row ${i + 2}, variable ${name}: missing replicate weight`);
-      matrix[i * R + r] = combined ? x : x * design.weights[i]!;
-    }
+    return v;
   });
+  const matrix = new Float64Array(n * R);
+  const w = design.weights;
+  // Transposed in blocks of rows, so the writes stay within a block of the matrix.
+  for (let i0 = 0; i0 < n; i0 += 256) {
+    const i1 = Math.min(n, i0 + 256);
+    for (let r = 0; r < R; r++) {
+      const v = cols[r]!;
+      for (let i = i0; i < i1; i++) matrix[i * R + r] = combined ? v[i]! : v[i]! * w[i]!;
+    }
+  }
   let scale = spec.scale;
   switch (spec.type) {
     case "BRR":
