@@ -41,21 +41,41 @@ export function isJsonl(file: string): boolean {
   return ext === ".jsonl" || ext === ".ndjson";
 }
 
-/** The articles of one corpus file ({@link readCorpus}). */
+/**
+ * Bytes [start, end) of a corpus file that begin at a line start (a shard, src/fleet/shards.ts),
+ * `firstLine` the line number of the first line (messages and line-derived ids read as for the
+ * whole file). A CSV/TSV range after the first byte takes its column names from the file's header.
+ */
+export interface FileRange {
+  start: number;
+  end: number;
+  firstLine: number;
+}
+
+/** The articles of one corpus file ({@link readCorpus}), or of a range of its lines. */
 export async function* readCorpusFile(
   file: string,
   map: FieldMap,
+  range?: FileRange,
 ): AsyncGenerator<Article | BadRecord> {
   const ext = extname(file).toLowerCase();
   const fromName = fileFields(file, map);
   if (isJsonl(file)) {
-    for await (const chunk of jsonlChunks(file, map)) yield* jsonlChunkRecords(chunk, map);
+    for await (const chunk of jsonlChunks(file, map, 1 << 20, range))
+      yield* jsonlChunkRecords(chunk, map);
   } else if (ext === ".csv" || ext === ".tsv") {
-    const parser = createReadStream(file).pipe(
+    const delimiter = ext === ".tsv" ? "\t" : ",";
+    const header =
+      range && range.start > 0 && !map.columns ? await csvHeader(file, delimiter) : null;
+    const lineOffset = range ? range.firstLine - 1 : 0;
+    const parser = createReadStream(
+      file,
+      range ? { start: range.start, end: range.end - 1 } : {},
+    ).pipe(
       parse({
         bom: true,
-        columns: map.columns ? map.columns : true,
-        delimiter: ext === ".tsv" ? "\t" : ",",
+        columns: map.columns ? map.columns : (header ?? true),
+        delimiter,
         relax_column_count: true,
         relax_quotes: true,
         skip_empty_lines: true,
@@ -70,11 +90,24 @@ export async function* readCorpusFile(
         record,
         map,
         fromName,
-        `${basename(file)} line ${info.lines}`,
+        `${basename(file)} line ${info.lines + lineOffset}`,
         Object.values(record).join(""),
       );
     }
   }
+}
+
+/** The column names of a CSV/TSV file: its first record. */
+async function csvHeader(file: string, delimiter: string): Promise<string[]> {
+  const stream = createReadStream(file);
+  const parser = stream.pipe(
+    parse({ bom: true, delimiter, relax_quotes: true, relax_column_count: true, to_line: 1 }),
+  );
+  for await (const rec of parser as AsyncIterable<string[]>) {
+    stream.destroy();
+    return rec;
+  }
+  return [];
 }
 
 /** The article of one JSONL line (line numbers from 1), a bad record, or null for a blank line. */
@@ -115,11 +148,13 @@ const CR = 13;
  * Reads a JSONL file in chunks of whole lines of about `size` bytes, without decoding or
  * parsing them. Lines end at "\n", "\r\n" or a lone "\r", as Node's readline ends them (so line numbers
  * agree with {@link readCorpusFile}). Each chunk owns its ArrayBuffer (it can be transferred).
+ * With a range, only its bytes are read, numbered from its first line.
  */
 export async function* jsonlChunks(
   file: string,
   map: FieldMap,
   size = 1 << 20,
+  range?: FileRange,
 ): AsyncGenerator<JsonlChunk> {
   const name = basename(file);
   const fromName = fileFields(file, map);
@@ -130,13 +165,17 @@ export async function* jsonlChunks(
     throw cannotRead(file, e);
   }
   try {
-    let line = 1;
+    let line = range?.firstLine ?? 1;
+    let pos = range?.start ?? 0;
+    const end = range?.end ?? Number.POSITIVE_INFINITY;
     let carry: Uint8Array = new Uint8Array(0);
     for (;;) {
       const buf = new Uint8Array(carry.length + size);
       buf.set(carry);
       let filled = carry.length;
-      const { bytesRead } = await fh.read(buf, filled, size, null);
+      const want = Math.min(size, end - pos);
+      const { bytesRead } = want > 0 ? await fh.read(buf, filled, want, pos) : { bytesRead: 0 };
+      pos += bytesRead;
       filled += bytesRead;
       const eof = bytesRead === 0;
       // Cut after the last line end whose kind is certain ("\r" as the last byte may be half

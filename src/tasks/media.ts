@@ -3,11 +3,19 @@ import { mkdir, rename, rm } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { SingleBar } from "cli-progress";
+import type { Piscina } from "piscina";
 import modelJson from "../../data/media/target-tone-model.json" with { type: "json" };
 import type { TableData } from "../composite/tables.ts";
 import { InputError } from "../core/errors.ts";
 import { workerPool } from "../core/worker-pool.ts";
-import { type BadRecord, corpusFiles, isJsonl, jsonlChunks, readCorpusFile } from "../io/corpus.ts";
+import {
+  type BadRecord,
+  corpusFiles,
+  type FileRange,
+  isJsonl,
+  jsonlChunks,
+  readCorpusFile,
+} from "../io/corpus.ts";
 import { duckQuery, mentionsSource, sqlIdent, sqlString } from "../io/duck.ts";
 import { readJsonFile } from "../io/json.ts";
 import { vaderLexicon } from "../io/lexicon.ts";
@@ -83,6 +91,10 @@ export async function scoreCorpus(o: {
   skipBad?: boolean;
   progress?: boolean;
   note?: (message: string) => void;
+  /** Score these files (or byte ranges of them: fleet shards) instead of the corpus's files. */
+  files?: { file: string; range?: FileRange }[];
+  /** A worker pool of `threads` − 1 threads to use (kept open) instead of starting one. */
+  pool?: Piscina;
 }): Promise<ScoreCounts> {
   const { map, threads } = o;
   const parquet = /\.parquet$/i.test(o.out);
@@ -103,14 +115,15 @@ export async function scoreCorpus(o: {
   // chunk of about 1 MB and the garbage of one sentence at a time.
   const workers = threads - 1;
   const pool =
-    workers > 0
+    o.pool ??
+    (workers > 0
       ? workerPool(
           "media",
           workers,
           { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 96 },
           2, // the second task waits in the worker, not for this thread to hand it over
         )
-      : null;
+      : null);
   const model = modelJson as TargetToneModel;
   const lexicon = vaderLexicon();
   // Results in input order; `done` is set when a worker's result has arrived.
@@ -173,13 +186,15 @@ export async function scoreCorpus(o: {
     );
   };
   try {
-    for (const file of await corpusFiles(o.corpus)) {
+    const files: { file: string; range?: FileRange }[] =
+      o.files ?? (await corpusFiles(o.corpus)).map((file) => ({ file }));
+    for (const { file, range } of files) {
       // JSONL files go as chunks of raw lines, parsed where they are scored (a worker gets
       // bytes, moved, not copied); other files, and any file when repeats are skipped (that
       // needs the articles in order), are parsed here.
       if (!seen && isJsonl(file)) {
         await submit();
-        for await (const chunk of jsonlChunks(file, map, BATCH_CHARS)) {
+        for await (const chunk of jsonlChunks(file, map, BATCH_CHARS, range)) {
           await dispatch(
             (p) =>
               p.run(
@@ -193,7 +208,7 @@ export async function scoreCorpus(o: {
       }
       // Bad records of chunks are counted when their results are written: keep them in order.
       await flush(0);
-      for await (const rec of readCorpusFile(file, map)) {
+      for await (const rec of readCorpusFile(file, map, range)) {
         if ("bad" in rec) {
           bad.push(rec);
           continue;
@@ -224,7 +239,7 @@ export async function scoreCorpus(o: {
   } finally {
     await new Promise<void>((res) => out.end(() => res()));
     bar?.stop();
-    await pool?.destroy();
+    if (!o.pool) await pool?.destroy();
   }
   if (bad.length) {
     const list = bad
