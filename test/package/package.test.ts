@@ -7,7 +7,8 @@
  * types, and a browser bundle of every engine subpath that must hold no Node built-in.
  */
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { rm } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -71,9 +72,9 @@ beforeAll(() => {
   pkg = join(dir, "node_modules", "softpower");
 }, 300_000);
 
-afterAll(() => {
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
+}, 120_000);
 
 describe("the packed tarball", () => {
   it("ships built JavaScript, types, data and examples, and no sources or tests", () => {
@@ -94,6 +95,10 @@ describe("the packed tarball", () => {
     expect(files.filter((f) => f.startsWith("src") || f.startsWith("test"))).toEqual([]);
     expect(files.filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"))).toEqual([]);
     expect(existsSync(join(dir, "node_modules", "tsx"))).toBe(false);
+    // The @stdlib functions are bundled into one file (scripts/build-cli.mjs), not re-exported.
+    const stdlib = readFileSync(join(pkg, "dist", "stats", "stdlib.js"), "utf8");
+    expect(stdlib).not.toMatch(/from "@stdlib|require\("@stdlib/);
+    expect(stdlib).toMatch(/tQuantile/);
   });
 });
 
