@@ -11,6 +11,7 @@ import { OverviewPage } from "./pages/overview.tsx";
 import { ProfilePage } from "./pages/profile.tsx";
 import { WeightsPage } from "./pages/weights.tsx";
 import { formatHash, PAGES, type PageId, pageHref, type Route, useRoute } from "./route.ts";
+import { isStudioHash, Studio } from "./studio/studio.tsx";
 
 const PAGE_COMPONENTS: Record<PageId, (p: { ctx: PageContext }) => preact.JSX.Element> = {
   overview: OverviewPage,
@@ -24,6 +25,12 @@ const PAGE_COMPONENTS: Record<PageId, (p: { ctx: PageContext }) => preact.JSX.El
 
 export function App() {
   const route = useRoute();
+  if (isStudioHash(location.hash)) return <Studio />;
+  return <Dashboard route={route} />;
+}
+
+function Dashboard(props: { route: Route }) {
+  const { route } = props;
   const studies = useAsync(() => api.studies(), []);
   return (
     <Await state={studies} what="studies">
@@ -34,6 +41,9 @@ export function App() {
             <main id="main" class="empty">
               <h1>Soft Power Observatory</h1>
               <p>No studies to show. Build one with `softpower build DIR` and serve it.</p>
+              <p>
+                <a href="#/studio">New study / Edit study</a>
+              </p>
             </main>
           );
         return <StudyView studies={list} study={study} route={route} />;
@@ -97,6 +107,9 @@ function StudyView(props: { studies: StudySummary[]; study: StudySummary; route:
                 </a>
               </li>
             ))}
+            <li>
+              <a href="#/studio">New study / Edit study</a>
+            </li>
           </ul>
         </nav>
       </header>
