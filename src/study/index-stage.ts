@@ -31,7 +31,36 @@ export async function indexStage(
   let meta: Table = await readTable(ix.meta, "iMeta");
   let data: Table;
   if (ix.data) data = await readTable(ix.data, "iData");
-  else {
+  else if (ix.years) {
+    // A panel: the sources read once per year, stacked with a Time column.
+    const fw0 = buildFramework(metaFromTable(meta));
+    const parts: Table[] = [];
+    const logs: TableData[] = [];
+    for (const year of ix.years) {
+      const r = await readIndicatorSources(ix.sources!, {
+        baseDir: ix.sourcesDir,
+        year,
+        framework: fw0,
+        units: ix.units,
+      });
+      parts.push(r.table);
+      const log = sourcesLogTable(r.log);
+      logs.push({ columns: ["Time", ...log.columns], rows: log.rows.map((row) => [year, ...row]) });
+    }
+    const first = parts[0]!;
+    data = {
+      file: first.file,
+      columns: ["Time", ...first.columns],
+      rows: parts.flatMap((t, k) =>
+        t.rows.map((row) => [
+          String(ix.years![k]),
+          ...first.columns.map((c) => row[t.columns.indexOf(c)] ?? ""),
+        ]),
+      ),
+      lines: parts.flatMap((t) => t.lines),
+    };
+    tables.index_sources = { columns: logs[0]!.columns, rows: logs.flatMap((l) => l.rows) };
+  } else {
     const fw0 = buildFramework(metaFromTable(meta));
     const r = await readIndicatorSources(ix.sources!, {
       baseDir: ix.sourcesDir,
@@ -144,7 +173,9 @@ export async function indexStage(
   ))
     tables[`index_${name}`] = t;
   const res = r.result.results;
-  const unc = new Map((r.uncertainty?.rankStats ?? []).map((s) => [s.uCode, s]));
+  // A panel's intervals: those of its latest year (the year index_scores shows).
+  const stats = r.uncertainty?.rankStats ?? r.panelUncertainty?.years.at(-1)?.rankStats ?? [];
+  const unc = new Map(stats.map((s) => [s.uCode, s]));
   const scoreRows: Cell[][] = res.units.map((u, i) => {
     const s = unc.get(u);
     return [

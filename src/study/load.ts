@@ -33,6 +33,8 @@ export interface LoadedStudy {
     compare?: CompareSource[];
     compareDir: string;
     year?: number;
+    /** A panel from sources: one read per year. */
+    years?: number[];
     units?: string[];
     pipeline: Pipeline;
     weights?: string;
@@ -126,6 +128,7 @@ export async function loadStudy(dir: string): Promise<LoadedStudy> {
       sourcesDir: typeof ix.sources === "string" ? dirname(at(ix.sources)) : root,
       compareDir: typeof ix.compare === "string" ? dirname(at(ix.compare)) : root,
       year: ix.year,
+      years: ix.years,
       units: ix.units,
       pipeline: ix.pipeline
         ? await spec(ix.pipeline, PipelineSchema, "index.pipeline", "index.pipeline")

@@ -42,6 +42,11 @@ export const IndexSectionSchema = z
     sources: z.union([path, IndicatorSourceListSchema]).optional(),
     /** The year of the index when sources hold several. */
     year: z.number().int().optional(),
+    /**
+     * A panel index from sources: the sources are read once per year (each with its max_lag
+     * window) and stacked with a Time column; ranks are within a year, trends per unit.
+     */
+    years: z.array(z.number().int()).min(2).optional(),
     /** Restrict the index to these units (uCodes). */
     units: z.array(z.string()).optional(),
     pipeline: specOrPath(PipelineSchema).optional(),
@@ -54,6 +59,10 @@ export const IndexSectionSchema = z
   .strict()
   .refine((s) => (s.data === undefined) !== (s.sources === undefined), {
     message: "give either data (an iData file) or sources (indicator tables), not both",
+  })
+  .refine((s) => s.years === undefined || (s.sources !== undefined && s.year === undefined), {
+    message: "years (a panel) needs sources and no year",
+    path: ["years"],
   });
 
 export const SurveySectionSchema = z
