@@ -14,21 +14,28 @@ const PY_SPACE_CLASS =
 const PY_SPACES = new RegExp(`[${PY_SPACE_CLASS}]+`);
 const PY_TRIM = new RegExp(`^[${PY_SPACE_CLASS}]+|[${PY_SPACE_CLASS}]+$`, "g");
 
-/** True when the code unit c is Python whitespace (all of them are single code units). */
+/** 1 at the code units that are Python whitespace (all of them are single code units), else 0. */
+export const PY_SPACE_CODE: Uint8Array = (() => {
+  const t = new Uint8Array(65536);
+  const ranges = [
+    [9, 13],
+    [0x1c, 0x20],
+    [0x85, 0x85],
+    [0xa0, 0xa0],
+    [0x1680, 0x1680],
+    [0x2000, 0x200a],
+    [0x2028, 0x2029],
+    [0x202f, 0x202f],
+    [0x205f, 0x205f],
+    [0x3000, 0x3000],
+  ];
+  for (const [lo, hi] of ranges) for (let c = lo!; c <= hi!; c++) t[c] = 1;
+  return t;
+})();
+
+/** True when the code unit c is Python whitespace. */
 export function isPySpace(c: number): boolean {
-  return (
-    (c >= 9 && c <= 13) ||
-    (c >= 0x1c && c <= 0x20) ||
-    c === 0x85 ||
-    c === 0xa0 ||
-    c === 0x1680 ||
-    (c >= 0x2000 && c <= 0x200a) ||
-    c === 0x2028 ||
-    c === 0x2029 ||
-    c === 0x202f ||
-    c === 0x205f ||
-    c === 0x3000
-  );
+  return PY_SPACE_CODE[c] === 1;
 }
 
 /** Python's `s.strip()`. */

@@ -1,5 +1,5 @@
 import { emojiDescriptions } from "./lexicon.ts";
-import { isPySpace } from "./python.ts";
+import { PY_SPACE_CODE } from "./python.ts";
 import {
   atMostTwoCodePoints,
   BOOSTERS,
@@ -200,12 +200,12 @@ export function prepareSentence(
   let n = 0;
   let i = 0;
   while (i < len) {
-    if (isPySpace(cls.charCodeAt(i))) {
+    if (PY_SPACE_CODE[cls.charCodeAt(i)] === 1) {
       i++;
       continue;
     }
     const start = i;
-    while (i < len && !isPySpace(cls.charCodeAt(i))) i++;
+    while (i < len && PY_SPACE_CODE[cls.charCodeAt(i)] === 0) i++;
     let a = start;
     let b = i;
     while (a < b && PUNCTUATION_CODE[cls.charCodeAt(a)] === 1) a++;

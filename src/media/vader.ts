@@ -572,20 +572,28 @@ export function scoreTone(
   return scoreValences(sentiments, t);
 }
 
-/** Per emoji map: 1 at the code units that begin a single-code-point key (a cheap pre-check). */
-const EMOJI_STARTS = new WeakMap<ReadonlyMap<string, string>, Uint8Array>();
+/**
+ * Per emoji map: 1 at the code units that begin a single-code-point key, and the lowest such
+ * code unit (U+00A9 for the reference's), for a cheap pre-check.
+ */
+const EMOJI_STARTS = new WeakMap<ReadonlyMap<string, string>, { t: Uint8Array; min: number }>();
 
-function emojiStarts(emoji: ReadonlyMap<string, string>): Uint8Array {
-  let t = EMOJI_STARTS.get(emoji);
-  if (!t) {
-    t = new Uint8Array(65536);
+function emojiStarts(emoji: ReadonlyMap<string, string>): { t: Uint8Array; min: number } {
+  let e = EMOJI_STARTS.get(emoji);
+  if (!e) {
+    const t = new Uint8Array(65536);
+    let min = 65536;
     for (const k of emoji.keys()) {
       const cp = k.codePointAt(0)!;
-      if (k.length === (cp > 0xffff ? 2 : 1)) t[k.charCodeAt(0)] = 1;
+      if (k.length === (cp > 0xffff ? 2 : 1)) {
+        t[k.charCodeAt(0)] = 1;
+        min = Math.min(min, k.charCodeAt(0));
+      }
     }
-    EMOJI_STARTS.set(emoji, t);
+    e = { t, min };
+    EMOJI_STARTS.set(emoji, e);
   }
-  return t;
+  return e;
 }
 
 /**
@@ -600,10 +608,14 @@ export function expandEmoji(
   text: string,
   emoji: ReadonlyMap<string, string> = emojiDescriptions(),
 ): { text: string; from: Int32Array; to: Int32Array } | null {
-  const starts = emojiStarts(emoji);
+  const { t: starts, min } = emojiStarts(emoji);
   let i = 0;
   const n = text.length;
-  while (i < n && starts[text.charCodeAt(i)] === 0) i++;
+  // Below the lowest key's first code unit (U+00A9 here) one comparison per character.
+  for (; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= min && starts[c] === 1) break;
+  }
   if (i === n) return null;
   let out = "";
   const from: number[] = [];
