@@ -25,7 +25,8 @@ const external = [
   "@observablehq/plot",
   "piscina",
   "sav-reader",
-  "vader-sentiment",
+  "bullmq",
+  "ioredis",
 ];
 
 await build({

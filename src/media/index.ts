@@ -12,6 +12,7 @@ export { InputError } from "../core/errors.ts";
 export { summariseTone } from "./aggregate.ts";
 export { estimateBias } from "./bias.ts";
 export { detectFrames, FRAMES, type Frame, frameMatches } from "./frames.ts";
+export { emojiDescriptions, vaderLexicon } from "./lexicon.ts";
 export { buildGazetteer, findMentions, type Mention } from "./mentions.ts";
 export { predictTargetTone, type TargetToneModel, targetFeatures } from "./target-tone.ts";
 export { type Lexicon, scoreTone, type ToneScores } from "./vader.ts";
