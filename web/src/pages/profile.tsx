@@ -20,6 +20,7 @@ const OPTIONAL = [
   "index_stage_raw",
   "index_results",
   "index_strengths",
+  "index_trends",
 ] as const;
 
 export function ProfilePage(props: { ctx: PageContext }) {
@@ -99,6 +100,9 @@ function ProfileBody(props: { ctx: PageContext; data: IndexData; tables: Record<
       </section>
       <StrengthsWeaknesses data={data} unit={unit.uCode} tables={tables} />
       <Trend data={data} shown={shown} results={tables.index_results} />
+      {tables.index_trends && (
+        <IndicatorTrends data={data} unit={unit.uCode} table={tables.index_trends} />
+      )}
     </div>
   );
 }
@@ -316,7 +320,10 @@ function StoredStrengths(props: { data: IndexData; unit: string; table: Table })
                   {fmt(r.rank, 0)} of {n}
                 </td>
                 <td class="num">
-                  {fmt(r.value, 3)} {unitOf.get(String(r.code)) ?? ""}
+                  {Number.isFinite(num(r.value))
+                    ? num(r.value).toLocaleString("en", { maximumSignificantDigits: 3 })
+                    : "—"}{" "}
+                  {unitOf.get(String(r.code)) ?? ""}
                 </td>
               </tr>
             ))}
@@ -343,6 +350,54 @@ function StoredStrengths(props: { data: IndexData; unit: string; table: Table })
         data={{ columns: props.table.columns, rows }}
       />
     </section>
+  );
+}
+
+/** A panel's growth of each indicator for the country (COINr get_trends, CAGR). */
+function IndicatorTrends(props: { data: IndexData; unit: string; table: Table }) {
+  const { data, unit } = props;
+  const names = new Map(data.framework.map((r) => [String(r.iCode), String(r.iName ?? r.iCode)]));
+  const rows = rowsOf(props.table)
+    .filter((r) => r.uCode === unit && Number.isFinite(num(r.cagr)))
+    .map((r) => ({
+      iCode: String(r.iCode),
+      indicator: names.get(String(r.iCode)) ?? String(r.iCode),
+      cagr: num(r.cagr),
+      years: `${fmt(r.t_first, 0)}–${fmt(r.t_latest, 0)}`,
+    }));
+  if (!rows.length) return null;
+  return (
+    <Chart
+      id="indicator-trends"
+      title="Growth of each indicator (compound annual growth rate)"
+      description="From the first to the latest year with data (COINr CAGR on the raw values; direction not applied)."
+      data={{ columns: ["iCode", "indicator", "cagr", "years"], rows }}
+      deps={[unit]}
+      render={(width) =>
+        Plot.plot({
+          width,
+          height: 40 + rows.length * 26,
+          marginLeft: 220,
+          x: { label: "Growth per year", tickFormat: "+.0%", grid: true },
+          y: {
+            domain: rows.map((r) => r.indicator),
+            label: null,
+            tickFormat: (s: string) => short(s),
+          },
+          ariaLabel: "Compound annual growth rate of each indicator",
+          marks: [
+            Plot.barX(rows, {
+              y: "indicator",
+              x: "cagr",
+              fill: (d: Row) => (num(d.cagr) >= 0 ? OKABE_ITO[2] : OKABE_ITO[3]),
+              title: (d: Row) =>
+                `${d.indicator}: ${(100 * num(d.cagr)).toFixed(1)}% a year, ${d.years}`,
+            }),
+            Plot.ruleX([0]),
+          ],
+        })
+      }
+    />
   );
 }
 
