@@ -44,6 +44,11 @@ export function registerMediaCommand(program: Command): void {
     .requiredOption("--out <file>", "mentions output (.csv or .parquet)")
     .option("--threads <n>", "scoring threads: this one and n − 1 workers (default: all cores)")
     .option("--skip-bad", "skip malformed records (counted) instead of failing")
+    .option(
+      "--queue <url>",
+      "coordinate a fleet on Redis (redis://HOST:PORT/DB); --out is then a folder",
+    )
+    .option("--shard-mb <n>", "shard size in MiB with --queue", "64")
     .action(async (o: ScoreOptions) => runScore(o));
   media
     .command("summarise")

@@ -43,6 +43,10 @@ export interface ScoreOptions {
   out: string;
   threads?: string;
   skipBad?: boolean;
+  /** redis://HOST:PORT/DB: run as the fleet's coordinator (src/fleet), `out` is a folder. */
+  queue?: string;
+  /** Shard size in MiB with --queue (default 64). */
+  shardMb?: string;
 }
 
 /**
@@ -54,6 +58,25 @@ export async function runScore(o: ScoreOptions): Promise<void> {
   const map: FieldMap = o.fields
     ? await readJsonFile(o.fields, FieldMapSchema)
     : FieldMapSchema.parse({});
+  if (o.queue) {
+    const { runCoordinator } = await import("../fleet/coordinator.ts");
+    const mb = o.shardMb === undefined ? 64 : Number(o.shardMb);
+    if (!(mb > 0)) throw new InputError(`--shard-mb must be > 0, got "${o.shardMb}"`);
+    const r = await runCoordinator({
+      corpus: o.corpus,
+      queue: o.queue,
+      out: o.out,
+      map,
+      skipBad: o.skipBad,
+      shardBytes: Math.max(1, Math.round(mb * 2 ** 20)),
+      progress: process.stdout.isTTY,
+      note: (m) => process.stderr.write(`softpower: note: ${m}\n`),
+    });
+    process.stdout.write(
+      `Scored ${r.shards.length} shards: ${r.mentions} mentions; wrote ${o.out}/manifest.json\n`,
+    );
+    return;
+  }
   const threads = o.threads === undefined ? Math.max(1, availableParallelism()) : Number(o.threads);
   if (!Number.isInteger(threads) || threads < 1)
     throw new InputError(`--threads must be a positive integer, got "${o.threads}"`);
