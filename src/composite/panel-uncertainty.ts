@@ -25,7 +25,13 @@ export interface PanelYears {
   inputs: CoinInput[];
 }
 
-/** Splits a panel input into one cross-section input per year (years ascending). */
+/**
+ * Splits a panel input into one cross-section input per year (years ascending), each with the
+ * rows of its year. Cost O(rows × columns).
+ *
+ * @example panelYears(input).inputs.at(-1) // the latest year's cross-section
+ * @throws InputError when iData has no Time column
+ */
 export function panelYears(input: CoinInput): PanelYears {
   const { data } = input;
   if (!data.time) throw new InputError("panel uncertainty: iData has no Time column");
@@ -57,6 +63,8 @@ export function panelYears(input: CoinInput): PanelYears {
  * or year by year, aggregation year by year. Each step's output is cached by the choices of the
  * factors acting at or before it, so a replication that only changes weights costs one
  * aggregation and one ranking per year.
+ *
+ * @example new PanelReplicationEvaluator(input, pipeline, factors).ranks(choice) // stacked per-year ranks
  */
 export class PanelReplicationEvaluator {
   private readonly cache = new Map<string, { stacked: Dataset | null; parts: Dataset[] | null }>();
@@ -174,7 +182,10 @@ function concat(cols: Float64Array[]): Float64Array {
 
 /**
  * Stacked ranks of replications [from, to) of a design (row-major: replication × stacked rows);
- * a replication whose pipeline fails gets NaN ranks.
+ * a replication whose pipeline fails gets NaN ranks. A function of (from, to) so the work can be
+ * split across threads; the design fixes every replication.
+ *
+ * @example replicatePanelRanks(ev, design, 0, 100) // 100 × ev.nRows ranks
  */
 export function replicatePanelRanks(
   ev: PanelReplicationEvaluator,

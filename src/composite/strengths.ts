@@ -135,14 +135,23 @@ export function strengthsWeaknesses(
   };
 }
 
-/** The ancestor of `code` at `level` (null when the tree has no such level above it). */
+/**
+ * The ancestor of `code` at `level` (the code itself at its own level; null when the tree has no
+ * such level above it).
+ *
+ * @example ancestorAt(fw, "LPI", 2) // "Physical" for ASEM
+ */
 export function ancestorAt(fw: Framework, code: string, level: number): string | null {
   let c: string | undefined = code;
   while (c !== undefined && fw.level.get(c) !== level) c = fw.parent.get(c);
   return c ?? null;
 }
 
-/** R's `signif(x, digits)`: x rounded to `digits` significant figures. */
+/**
+ * R's `signif(x, digits)`: x rounded to `digits` significant figures (at least 1).
+ *
+ * @example signif(1234.5, 3) // 1230
+ */
 export function signif(x: number, digits: number): number {
   if (!Number.isFinite(x) || x === 0) return x;
   const d = Math.max(1, digits);
