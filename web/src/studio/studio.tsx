@@ -835,6 +835,19 @@ function SurveyPage(p: EditorProps) {
           none="(no clusters)"
           onChange={(v) => setDesign({ ids: v ? [v] : [] })}
         />
+        <div class="form-row">
+          <label class="check" for="field-survey.design.nest">
+            <input
+              id="field-survey.design.nest"
+              type="checkbox"
+              checked={design.nest === true}
+              onChange={(e) =>
+                setDesign({ nest: (e.currentTarget as HTMLInputElement).checked || undefined })
+              }
+            />{" "}
+            Cluster ids are numbered within each stratum (nest)
+          </label>
+        </div>
         <Choice
           id="field-survey.design.fpc"
           label="Finite population correction (fpc)"

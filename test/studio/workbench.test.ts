@@ -1,0 +1,323 @@
+/**
+ * The workbench in Debian's headless Chromium (playwright-core), as a new user would, through
+ * the UI only: create a study, upload the data, set the design and the ratings, watch the live
+ * estimate, build with live progress, and check the numbers against `softpower build` of the
+ * same study (the written study.yaml, and for Pew 2005 the example study). axe-core checks every
+ * workbench page for serious or critical violations; the new-study form is filled with the
+ * keyboard alone.
+ *
+ * 1. Synthetic demo survey data: always runs.
+ * 2. Pew 2005 (11-country .sav from ../shared): skips with a visible message without it.
+ * Screenshots go to test-artifacts/studio/.
+ */
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { build } from "vite";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApp } from "../../src/server/app.ts";
+import { type RunningServer, startServer } from "../../src/server/server.ts";
+import { studioRoutes } from "../../src/server/studio-routes.ts";
+import { storePath } from "../../src/store/db.ts";
+import { readRunTable } from "../../src/store/read.ts";
+import type { TableData } from "../../src/store/types.ts";
+import { BuildRunner } from "../../src/studio/build-runner.ts";
+import { Workspace } from "../../src/studio/workspace.ts";
+import { buildStudy } from "../../src/study/build.ts";
+import { loadStudy } from "../../src/study/load.ts";
+import { hasShared, sharedPath } from "../helpers/shared.ts";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const CHROMIUM = process.env.SOFTPOWER_CHROMIUM ?? "/usr/bin/chromium";
+const ARTIFACTS = join(ROOT, "test-artifacts", "studio");
+const TOKEN = "c0ffee".repeat(10);
+const PEW = hasShared ? sharedPath("survey/pew-2005/pew_gap_2005_11country.sav") : "";
+
+let tmp: string;
+let server: RunningServer;
+let runner: BuildRunner;
+let context: BrowserContext;
+let page: Page;
+let axeSource: string;
+const errors: string[] = [];
+
+beforeAll(async () => {
+  tmp = await mkdtemp(join(tmpdir(), "softpower-workbench-"));
+  const web = join(tmp, "web");
+  await mkdir(join(tmp, "studies"), { recursive: true });
+  await mkdir(ARTIFACTS, { recursive: true });
+  await build({
+    configFile: join(ROOT, "web/vite.config.ts"),
+    logLevel: "warn",
+    build: { outDir: web, emptyOutDir: true },
+  });
+  axeSource = await readFile(join(ROOT, "node_modules/axe-core/axe.min.js"), "utf8");
+  const workspace = new Workspace(join(tmp, "studies"));
+  runner = new BuildRunner([process.execPath, "--import", "tsx", join(ROOT, "src/cli/main.ts")]);
+  const app = createApp({
+    studies: workspace.list(),
+    webRoot: web,
+    studio: studioRoutes({ workspace, token: TOKEN, runner }),
+  });
+  server = await startServer({ app, port: 0 });
+  context = await chromium.launchPersistentContext(join(tmp, "chromium-profile"), {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1300, height: 1000 },
+    acceptDownloads: true,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
+  });
+  page = context.pages()[0] ?? (await context.newPage());
+  page.on("pageerror", (e) => errors.push(`page error: ${e.message}`));
+  page.on("console", (m) => {
+    // A 400 while the user is still typing (the live estimate of a half-set design) is expected.
+    if (m.type() === "error" && !/Failed to load resource: .* 400/.test(m.text()))
+      errors.push(`console: ${m.text()}`);
+  });
+}, 180_000);
+
+afterAll(async () => {
+  await context?.close();
+  await runner?.stopAll();
+  await server?.close();
+  if (tmp) await rm(tmp, { recursive: true, force: true });
+});
+
+/** axe-core on the current page (evaluated through the DevTools protocol, so CSP allows it). */
+async function axe(label: string): Promise<void> {
+  await page.evaluate(axeSource);
+  const violations = await page.evaluate(async () => {
+    const r = await (
+      globalThis as unknown as {
+        axe: {
+          run: (
+            context: unknown,
+            o: unknown,
+          ) => Promise<{
+            violations: { id: string; impact: string; nodes: { target: string[] }[] }[];
+          }>;
+        };
+      }
+    ).axe.run((globalThis as unknown as { document: unknown }).document, {
+      resultTypes: ["violations"],
+    });
+    return r.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")),
+    }));
+  });
+  const serious = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  expect(serious, `${label}: ${JSON.stringify(serious)}`).toEqual([]);
+}
+
+const tables = (dir: string, table: string) => readRunTable(storePath(dir), "latest", table);
+const rowsOf = (t: TableData) =>
+  t.rows.map((r) => Object.fromEntries(t.columns.map((c, j) => [c, r[j]])));
+
+/** Creates a study through the New study form, with the keyboard only. */
+async function createStudy(name: string, targets: string[]): Promise<void> {
+  await page.goto(`${server.url}?token=${TOKEN}#/studio`);
+  await page.getByRole("heading", { name: "New study" }).waitFor();
+  await page.locator("#new-name").focus();
+  await page.keyboard.type(name);
+  await page.keyboard.press("Tab");
+  await page.keyboard.type(targets[0]!);
+  await page.keyboard.press("Enter");
+  for (const t of targets.slice(1)) {
+    await page.keyboard.type(t);
+    await page.keyboard.press("Enter");
+  }
+  await page.keyboard.press("Tab"); // Add
+  await page.keyboard.press("Tab"); // Create study
+  await page.keyboard.press("Enter");
+  await page.getByRole("heading", { name: /: Data$/ }).waitFor();
+}
+
+/** Sets the survey page's design and ratings through its controls. */
+async function setSurvey(o: {
+  data: string;
+  weight: string;
+  strata?: string;
+  psu?: string;
+  nest?: boolean;
+  audience: string;
+  top: string;
+  dk: string;
+  ratings: [column: string, target: string, attribute: string][];
+}): Promise<void> {
+  await page.getByRole("link", { name: "3. Survey" }).click();
+  await page.getByLabel("Survey data file").selectOption(o.data);
+  await page.getByTestId("survey-rows").waitFor();
+  await page.getByLabel("Weight").selectOption(o.weight);
+  if (o.strata) await page.getByLabel("Strata").selectOption(o.strata);
+  if (o.psu) await page.getByLabel("Cluster (PSU)").selectOption(o.psu);
+  if (o.nest) await page.getByLabel(/\(nest\)$/).check();
+  await page.getByLabel("Audience variable").selectOption(o.audience);
+  await page.getByLabel(/^Top-box codes/).fill(o.top);
+  await page.getByLabel(/^Don't-know codes/).fill(o.dk);
+  for (const [k, [column, target, attribute]] of o.ratings.entries()) {
+    await page.getByRole("button", { name: "Add a rating" }).click();
+    await page.getByLabel(`Rating ${k + 1} column`).selectOption(column);
+    await page.getByLabel(`Rating ${k + 1} target`).fill(target);
+    await page.getByLabel(`Rating ${k + 1} attribute`).fill(attribute);
+  }
+}
+
+/** Builds from the Build page and waits for the run; returns the progress lines seen. */
+async function buildFromUi(): Promise<string[]> {
+  await page.getByRole("link", { name: "6. Build" }).click();
+  await page.getByRole("button", { name: "Save and build" }).click();
+  await page.getByText(/^Built run /).waitFor({ timeout: 120_000 });
+  return page.getByTestId("build-progress").locator("li").allTextContents();
+}
+
+describe("workbench in Chromium", () => {
+  it("synthetic demo survey: create, upload, design, ratings, live estimate, build = CLI build", async () => {
+    await createStudy("Demo workbench", ["United States (USA)", "China (CHN)"]);
+    await axe("data page");
+    await page.locator("#upload").setInputFiles(join(ROOT, "examples/demo/data/survey.csv"));
+    await expect
+      .poll(() => page.getByTestId("preview-summary").textContent(), { timeout: 30_000 })
+      .toMatch(/data\/survey.csv: 1,500 rows, \d+ columns/);
+    await page.screenshot({ path: join(ARTIFACTS, "data.png") });
+    await setSurvey({
+      data: "data/survey.csv",
+      weight: "weight",
+      strata: "stratum",
+      psu: "psu",
+      nest: true,
+      audience: "country",
+      top: "3, 4",
+      dk: "9",
+      ratings: [
+        ["usa_fav", "USA", "favourability"],
+        ["chn_fav", "CHN", "favourability"],
+      ],
+    });
+    await expect
+      .poll(() => page.getByTestId("estimate").textContent(), { timeout: 30_000 })
+      .toMatch(
+        /USA favourability: [\d.]+% in the top box \(SE [\d.]+ points, design effect [\d.]+, n = \d+\)/,
+      );
+    await page.screenshot({ path: join(ARTIFACTS, "survey.png"), fullPage: true });
+    await axe("survey page");
+    for (const p of ["1. Study", "4. Index", "5. Drivers and media", "7. Share"]) {
+      await page.getByRole("link", { name: p }).click();
+      await page.getByRole("heading", { level: 3 }).first().waitFor();
+      await axe(p);
+    }
+    const progress = await buildFromUi();
+    expect(progress.join("\n")).toMatch(/survey: \d+ ms/);
+    await page.screenshot({ path: join(ARTIFACTS, "build.png"), fullPage: true });
+    await axe("build page");
+    // The written study.yaml is plain: softpower build of a copy gives the same numbers.
+    const dir = join(tmp, "studies", "demo-workbench");
+    const yaml = await readFile(join(dir, "study.yaml"), "utf8");
+    expect(yaml).toMatch(/weights: weight/);
+    const copy = join(tmp, "copy-demo");
+    await mkdir(copy, { recursive: true });
+    await cp(join(dir, "data"), join(copy, "data"), { recursive: true });
+    await writeFile(join(copy, "study.yaml"), yaml);
+    const cli = await buildStudy(await loadStudy(copy), { export: false });
+    const ui = await tables(dir, "survey_ratings");
+    expect(rowsOf(ui)).toEqual(rowsOf(cli.run.tables.survey_ratings!));
+    expect(rowsOf(ui).some((r) => r.target === "CHN" && r.audience === "GBR")).toBe(true);
+    // Open the run's pages from the build page.
+    await page.getByRole("link", { name: "Open the run's pages" }).click();
+    await page.locator('main[data-page="overview"]').waitFor();
+    expect(errors).toEqual([]);
+  }, 300_000);
+
+  it.skipIf(!hasShared)(
+    "Pew 2005: % favourable and the head-to-head equal softpower build examples/pew-2005",
+    async () => {
+      await createStudy("Pew 2005 workbench", ["United States (USA)", "China (CHN)"]);
+      await page.locator("#upload").setInputFiles(PEW);
+      await expect
+        .poll(() => page.getByTestId("preview-summary").textContent(), { timeout: 60_000 })
+        .toMatch(/pew_gap_2005_11country.sav: [\d,]+ rows/);
+      await setSurvey({
+        data: "data/pew_gap_2005_11country.sav",
+        weight: "weight",
+        audience: "country",
+        top: "1, 2",
+        dk: "8, 9",
+        ratings: [
+          ["Q5a", "USA", "favourability"],
+          ["Q5c", "CHN", "favourability"],
+        ],
+      });
+      await expect
+        .poll(() => page.getByTestId("estimate").textContent(), { timeout: 30_000 })
+        .toMatch(/% in the top box/);
+      const ms = Number(
+        /· (\d+) ms/.exec((await page.getByTestId("estimate").textContent()) ?? "")?.[1],
+      );
+      expect(ms).toBeLessThan(300);
+      await buildFromUi();
+      // The example study, built from a copy (its data path made absolute).
+      const example = join(tmp, "pew-example");
+      await cp(join(ROOT, "examples/pew-2005"), example, {
+        recursive: true,
+        filter: (s) => !/\/(out|\.softpower)$/.test(s),
+      });
+      const y = (await readFile(join(example, "study.yaml"), "utf8")).replace(
+        /data: \.\.\/\.\.\/\.\.\/shared\/data\/\S+/,
+        `data: ${PEW}`,
+      );
+      await writeFile(join(example, "study.yaml"), y);
+      const ref = await buildStudy(await loadStudy(example), { export: false });
+      const codes = (await loadStudy(example)).survey!.audienceCodes;
+      const dir = join(tmp, "studies", "pew-2005-workbench");
+      const key = (r: Record<string, unknown>) =>
+        `${codes[String(r.audience)] ?? r.audience}|${r.target}|${r.attribute}`;
+      const pick = (t: TableData, targets: string[]) =>
+        new Map(
+          rowsOf(t)
+            .filter(
+              (r) =>
+                r.segment === "all" &&
+                targets.includes(String(r.target)) &&
+                r.attribute === "favourability",
+            )
+            .map((r) => [key(r), [r.estimate, r.se, r.n]]),
+        );
+      const ui = pick(await tables(dir, "survey_ratings"), ["USA", "CHN"]);
+      const cli = pick(ref.run.tables.survey_ratings!, ["USA", "CHN"]);
+      expect(ui.size).toBe(22);
+      expect(ui).toEqual(cli);
+      const h2h = (t: TableData) =>
+        new Map(
+          rowsOf(t)
+            .filter(
+              (r) =>
+                r.segment === "all" &&
+                r.attribute === "favourability" &&
+                r.target_a === "USA" &&
+                r.target_b === "CHN",
+            )
+            .map((r) => [
+              String(codes[String(r.audience)] ?? r.audience),
+              [r.diff, r.se, r.leader, r.significant],
+            ]),
+        );
+      const uiH = h2h(await tables(dir, "survey_head_to_head"));
+      expect(uiH.size).toBe(11);
+      expect(uiH).toEqual(h2h(ref.run.tables.survey_head_to_head!));
+      expect(errors).toEqual([]);
+    },
+    300_000,
+  );
+  if (!hasShared) it("Pew 2005 flow: SKIPPED, ../shared/data is absent", () => undefined);
+});
