@@ -82,11 +82,28 @@ async function readParquetColumns(path: string, file: string): Promise<ColumnTab
     }
     const names = described.map((d) => String(d.column_name));
     const numeric = described.map((d) => NUMERIC_TYPE.test(String(d.column_type)));
-    const select = names.map((c, j) =>
-      numeric[j]
-        ? `coalesce(CAST(${sqlIdent(c)} AS DOUBLE), 'NaN'::DOUBLE)`
-        : `coalesce(CAST(${sqlIdent(c)} AS VARCHAR), '')`,
-    );
+    const text = (c: string) => `coalesce(CAST(${sqlIdent(c)} AS VARCHAR), '')`;
+    // Text with few distinct values as an ENUM: each value's string is made once, not per row.
+    const distinct = numeric.every((x) => x)
+      ? {}
+      : (
+          await conn.runAndReadAll(
+            `SELECT ${names
+              .filter((_, j) => !numeric[j])
+              .map((c) => `count(DISTINCT ${text(c)}) AS ${sqlIdent(c)}`)
+              .join(", ")} FROM ${src}`,
+          )
+        ).getRowObjectsJson()[0]!;
+    const select: string[] = [];
+    for (const [j, c] of names.entries()) {
+      if (numeric[j]) select.push(`coalesce(CAST(${sqlIdent(c)} AS DOUBLE), 'NaN'::DOUBLE)`);
+      else if (Number(distinct[c]) <= 65_535) {
+        await conn.run(
+          `CREATE TYPE softpower_e${j} AS ENUM (SELECT DISTINCT ${text(c)} FROM ${src})`,
+        );
+        select.push(`CAST(${text(c)} AS softpower_e${j})`);
+      } else select.push(text(c));
+    }
     const numbers = numeric.map((isNum) => (isNum ? new Float64Array(n) : null));
     const strings = numeric.map((isNum) => (isNum ? null : new Array<string>(n)));
     const result = await conn.stream(`SELECT ${select.join(", ")} FROM ${src}`);

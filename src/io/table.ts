@@ -233,10 +233,12 @@ async function readXlsxWhole(
   if (!ws) throw new InputError(`${file}: the workbook has no sheets`);
   const grid: string[][] = [];
   const lines: number[] = [];
+  // columnCount walks every row: once, not per row (per row was quadratic)
+  const width = ws.columnCount;
   ws.eachRow({ includeEmpty: false }, (row, rowNumber) => {
     if (rowNumber <= skip) return;
     const cells: string[] = [];
-    for (let c = 1; c <= ws.columnCount; c++) cells.push(cellText(row.getCell(c).value));
+    for (let c = 1; c <= width; c++) cells.push(cellText(row.getCell(c).value));
     grid.push(cells);
     lines.push(rowNumber);
   });

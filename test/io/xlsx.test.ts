@@ -18,10 +18,11 @@ async function readWhole(path: string, sheet?: string, skip = 0): Promise<Table>
   const ws = (sheet && wb.getWorksheet(sheet)) || wb.worksheets[0]!;
   const grid: string[][] = [];
   const lines: number[] = [];
+  const width = ws.columnCount;
   ws.eachRow({ includeEmpty: false }, (row, rowNumber) => {
     if (rowNumber <= skip) return;
     const cells: string[] = [];
-    for (let c = 1; c <= ws.columnCount; c++) cells.push(cellText(row.getCell(c).value));
+    for (let c = 1; c <= width; c++) cells.push(cellText(row.getCell(c).value));
     grid.push(cells);
     lines.push(rowNumber);
   });
