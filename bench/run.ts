@@ -156,3 +156,8 @@ await reportBench();
 
 const { benchCompositeAnalysis } = await import("./composite-analysis.ts");
 await benchCompositeAnalysis();
+
+await (await import("./studio.ts")).studioBench();
+
+const { ioBench } = await import("./io.ts");
+await ioBench();

@@ -49,7 +49,7 @@ async function runBuild(
 ): Promise<void> {
   if (o.progressJson) o.json = true;
   const progress = (e: object) => {
-    if (o.progressJson) process.stdout.write(`${JSON.stringify(e)}\n`);
+    if (o.progressJson) process.stdout.write(`${JSON.stringify({ ...e, at: Date.now() })}\n`);
   };
   let threads: number | "auto" | undefined;
   if (o.threads !== undefined) {

@@ -28,6 +28,8 @@ export type BuildEvent =
       status: "start" | "done";
       stageMs?: number;
       detail?: string;
+      /** When the build printed it (epoch ms), to measure how far events lag the build. */
+      at?: number;
     }
   | { type: "done"; ms: number; run: string }
   | { type: "error"; ms: number; message: string; issues: Issue[]; code: number | null };
@@ -136,6 +138,7 @@ export class BuildRunner {
             status: e.status === "done" ? "done" : "start",
             stageMs: typeof e.ms === "number" ? e.ms : undefined,
             detail: typeof e.detail === "string" ? e.detail : undefined,
+            at: typeof e.at === "number" ? e.at : undefined,
           });
         else if (e.event === "done") run = String(e.run);
       }
