@@ -142,7 +142,7 @@ async function runIndex(o: IndexOptions): Promise<void> {
       type: spec.type,
       runs: pua.design.runs,
       failed,
-      threads: 1,
+      threads: pua.threads,
       seed,
       years: pua.years.map((y) => y.year),
     };

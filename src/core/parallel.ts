@@ -1,5 +1,10 @@
 import { availableParallelism } from "node:os";
 import type { Piscina } from "piscina";
+import {
+  analysePanelUncertainty,
+  type PanelReplicationEvaluator,
+  type PanelUncertaintyResult,
+} from "../composite/panel-uncertainty.ts";
 import type { CoinInput, Pipeline } from "../composite/pipeline.ts";
 import {
   analyseUncertainty,
@@ -110,6 +115,50 @@ export async function runUncertainty(
         return out;
       };
     return { ...(await analyseUncertainty(spec, nominal, input, seed, runner)), threads };
+  } finally {
+    await pool.destroy();
+  }
+}
+
+/**
+ * Uncertainty or sensitivity analysis of a panel build, year by year
+ * ({@link analysePanelUncertainty}), on `threads` worker threads when asked or when the work is
+ * large; the seed fixes the design, so the results do not depend on the number of threads.
+ */
+export async function runPanelUncertainty(
+  spec: UncertaintySpec,
+  nominal: Pipeline,
+  input: CoinInput,
+  seed: number,
+  opts: ParallelOptions = {},
+): Promise<PanelUncertaintyResult & { threads: number }> {
+  const requested = opts.threads ?? spec.threads;
+  let threads = 1;
+  if (requested === "auto") {
+    const { design } = prepareUncertainty(spec, nominal, input, seed);
+    const work = design.runs * input.data.uCode.length * input.framework.indicators.length;
+    threads = work > AUTO_THRESHOLD ? Math.max(1, availableParallelism()) : 1;
+  } else threads = requested;
+  if (threads <= 1)
+    return { ...(await analysePanelUncertainty(spec, nominal, input, seed)), threads: 1 };
+  const pool = workerPool("uncertainty", threads);
+  try {
+    const runner =
+      (_design: Design, ev: PanelReplicationEvaluator) => async (from: number, to: number) => {
+        const out = new Float64Array((to - from) * ev.nRows);
+        await runChunks<Float64Array>(
+          pool,
+          from,
+          to,
+          // Few large chunks: each task carries the whole panel input (structured clone).
+          Math.max(1, Math.ceil((to - from) / (threads * 2))),
+          (a, b) => ({ spec, nominal, input, seed, from: a, to: b, panel: true }),
+          (ranks, a) => out.set(ranks, (a - from) * ev.nRows),
+          opts.onProgress,
+        );
+        return out;
+      };
+    return { ...(await analysePanelUncertainty(spec, nominal, input, seed, runner)), threads };
   } finally {
     await pool.destroy();
   }

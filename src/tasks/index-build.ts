@@ -1,9 +1,6 @@
 import { analysisTables } from "../composite/analysis-tables.ts";
 import { buildPanelIndex, isPanel } from "../composite/panel.ts";
-import {
-  analysePanelUncertainty,
-  type PanelUncertaintyResult,
-} from "../composite/panel-uncertainty.ts";
+import type { PanelUncertaintyResult } from "../composite/panel-uncertainty.ts";
 import {
   buildIndex,
   type CoinInput,
@@ -23,7 +20,7 @@ import {
 import type { UncertaintyResult } from "../composite/uncertainty.ts";
 import type { UncertaintySpec } from "../composite/uncertainty-spec.ts";
 import { InputError } from "../core/errors.ts";
-import { runUncertainty } from "../core/parallel.ts";
+import { runPanelUncertainty, runUncertainty } from "../core/parallel.ts";
 
 export interface IndexTaskOptions {
   pipeline: Pipeline;
@@ -43,7 +40,7 @@ export interface IndexTaskResult {
   panel: boolean;
   uncertainty?: UncertaintyResult & { threads: number };
   /** Panel data with a spec: the analysis of each year (then `uncertainty` is absent). */
-  panelUncertainty?: PanelUncertaintyResult;
+  panelUncertainty?: PanelUncertaintyResult & { threads: number };
   timings: Record<string, number>;
 }
 
@@ -83,13 +80,16 @@ export async function indexTables(input: CoinInput, o: IndexTaskOptions): Promis
   tables.stats = statsTableData(indicatorStats(input.data.indicators));
 
   let ua: (UncertaintyResult & { threads: number }) | undefined;
-  let pua: PanelUncertaintyResult | undefined;
+  let pua: (PanelUncertaintyResult & { threads: number }) | undefined;
   if (o.uncertainty && panel) {
-    // Panel: one design over the whole panel build, summarised year by year (in this thread).
+    // Panel: one design over the whole panel build, summarised year by year.
     const t2 = performance.now();
     const spec = o.uncertainty;
     pua = await withSource(src.uncertainty ?? "uncertainty", () =>
-      analysePanelUncertainty(spec, o.pipeline, input, o.seed),
+      runPanelUncertainty(spec, o.pipeline, input, o.seed, {
+        threads: o.threads,
+        onProgress: o.onProgress,
+      }),
     );
     timings.uncertainty_ms = ms(t2);
     const u = uncertaintyTableData(pua.years[0]!.rankStats).columns;

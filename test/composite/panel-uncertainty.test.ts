@@ -121,3 +121,14 @@ describe("analysePanelUncertainty", () => {
     }
   });
 });
+
+describe("runPanelUncertainty on worker threads", () => {
+  it("gives the numbers of one thread on 2 threads", async () => {
+    const { runPanelUncertainty } = await import("../../src/core/parallel.ts");
+    const input = panelOf([2020, 2021, 2022], (k) => 1 + 0.2 * k);
+    const one = await runPanelUncertainty(spec, pipeline, input, 9, { threads: 1 });
+    const two = await runPanelUncertainty(spec, pipeline, input, 9, { threads: 2 });
+    expect(two.threads).toBe(2);
+    expect(two.years).toEqual(one.years);
+  }, 60_000);
+});
