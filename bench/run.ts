@@ -161,3 +161,6 @@ await (await import("./studio.ts")).studioBench();
 
 const { ioBench } = await import("./io.ts");
 await ioBench();
+
+const { ioBench } = await import("./io.ts");
+await ioBench();
