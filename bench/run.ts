@@ -161,6 +161,3 @@ await (await import("./studio.ts")).studioBench();
 
 const { ioBench } = await import("./io.ts");
 await ioBench();
-
-const { ioBench } = await import("./io.ts");
-await ioBench();
