@@ -15,6 +15,7 @@
  *
  * Run by `npm run build` after tsc (node scripts/build-cli.mjs).
  */
+import { existsSync, renameSync, rmSync } from "node:fs";
 import { build } from "esbuild";
 
 const external = [
@@ -36,7 +37,9 @@ await build({
     "drivers.worker": "src/core/workers/drivers.worker.ts",
     "uncertainty.worker": "src/core/workers/uncertainty.worker.ts",
   },
-  outdir: "dist/bundle",
+  // A fresh folder swapped in whole: the chunks' names are content hashes, so building over
+  // the old folder would keep every earlier build's chunks (and ship them).
+  outdir: `dist/bundle.tmp-${process.pid}`,
   bundle: true,
   splitting: true,
   format: "esm",
@@ -54,6 +57,10 @@ await build({
   legalComments: "linked",
   logLevel: "warning",
 });
+const old = `dist/bundle.old-${process.pid}`;
+if (existsSync("dist/bundle")) renameSync("dist/bundle", old);
+renameSync(`dist/bundle.tmp-${process.pid}`, "dist/bundle");
+rmSync(old, { recursive: true, force: true });
 
 await build({
   entryPoints: ["src/stats/stdlib.ts"],
