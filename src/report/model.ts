@@ -412,6 +412,13 @@ export function reportModel(run: LoadedRun): ReportModel {
   return m;
 }
 
+/** The rows of a panel table's latest Time (all rows when there is no Time column). */
+function latestYear(rows: Row[]): Row[] {
+  if (!rows.length || !("Time" in rows[0]!)) return rows;
+  const t = Math.max(...rows.map((r) => num(r.Time)));
+  return rows.filter((r) => num(r.Time) === t);
+}
+
 function indexModel(tables: Record<string, TableData>): IndexModel {
   const units: RankedUnit[] = records(tables.index_scores).map((r) => ({
     uCode: str(r.uCode),
@@ -475,7 +482,7 @@ function indexModel(tables: Record<string, TableData>): IndexModel {
       corr: num(r.corr),
       p: num(r.p_value),
     })),
-    sensitivity: records(tables.index_sensitivity).map((r) => ({
+    sensitivity: latestYear(records(tables.index_sensitivity)).map((r) => ({
       factor: str(r.factor),
       si: num(r.Si),
       sti: num(r.STi),

@@ -175,7 +175,12 @@ function Sensitivity(props: { ctx: PageContext }) {
   return (
     <Await state={state} what="the uncertainty analysis">
       {(t) => {
-        const rows = rowsOf(t!);
+        // A panel's analysis has a Time column: show its latest year.
+        const all = rowsOf(t!);
+        const latest = t!.columns.includes("Time")
+          ? Math.max(...all.map((r) => num(r.Time)))
+          : undefined;
+        const rows = latest === undefined ? all : all.filter((r) => num(r.Time) === latest);
         if (name === "index_sensitivity") {
           const long = rows.flatMap((r) => [
             { factor: r.factor, index: "First order (Si)", value: r.Si, lo: r.Si_lo, hi: r.Si_hi },
