@@ -8,6 +8,7 @@ import modelJson from "../../data/media/target-tone-model.json" with { type: "js
 import type { TableData } from "../composite/tables.ts";
 import { InputError } from "../core/errors.ts";
 import { workerPool } from "../core/worker-pool.ts";
+import { mentionsOrParts } from "../fleet/parts.ts";
 import {
   type BadRecord,
   corpusFiles,
@@ -309,7 +310,7 @@ function mentionsRelation(file: string, withFrame: boolean): string {
   const periods = Object.entries(PERIODS)
     .map(([k, e]) => `${e} AS ${k}`)
     .join(", ");
-  const base = `SELECT *, ${periods} FROM ${mentionsSource(file)}`;
+  const base = `SELECT *, ${periods} FROM ${mentionsOrParts(file)}`;
   return withFrame
     ? `SELECT *, unnest(CASE WHEN frames IS NULL OR frames = '' THEN ['none'] ELSE string_split(frames, ';') END) AS frame FROM (${base})`
     : base;
