@@ -55,7 +55,10 @@ export function registerMediaCommand(program: Command): void {
     .description(
       "Mentions, mean tone and shares by outlet, country, target, frame and period, article-bootstrap CIs",
     )
-    .requiredOption("--mentions <path>", "mentions from media score (.csv, .parquet, or a --queue output folder)")
+    .requiredOption(
+      "--mentions <path>",
+      "mentions from media score (.csv, .parquet, or a --queue output folder)",
+    )
     .requiredOption(
       "--by <keys>",
       "outlet,outlet_country,target,via,entity,frame,day|week|month|year",
@@ -69,7 +72,10 @@ export function registerMediaCommand(program: Command): void {
     .description(
       "Tone toward a target minus tone toward a comparison set, frame and period fixed effects, article-clustered SEs",
     )
-    .requiredOption("--mentions <path>", "mentions from media score (file or --queue output folder)")
+    .requiredOption(
+      "--mentions <path>",
+      "mentions from media score (file or --queue output folder)",
+    )
     .requiredOption("--group <key=value>", "outlet group, e.g. outlet_country=USA")
     .requiredOption("--target <ISO3>", "target, e.g. CHN")
     .requiredOption("--compare <list>", "comparison targets, e.g. JPN,DEU,GBR,FRA,KOR,IND")
