@@ -2,8 +2,9 @@ import { createReadStream } from "node:fs";
 import { type FileHandle, open, readdir, stat } from "node:fs/promises";
 import { basename, extname, join } from "node:path";
 import { parse } from "csv-parse";
-import { cannotRead } from "../core/errors.ts";
+import { cannotRead, InputError } from "../core/errors.ts";
 import type { Article, FieldMap } from "../media/corpus-spec.ts";
+import { isGkg } from "./gdelt.ts";
 
 /** A record the reader could not use, with where it is and why. */
 export interface BadRecord {
@@ -60,6 +61,10 @@ export async function* readCorpusFile(
 ): AsyncGenerator<Article | BadRecord> {
   const ext = extname(file).toLowerCase();
   const fromName = fileFields(file, map);
+  if (isGkg(file))
+    throw new InputError(
+      `${basename(file)}: a GDELT GKG file has no article text; media score reads its records (src/io/gdelt.ts)`,
+    );
   if (isJsonl(file)) {
     for await (const chunk of jsonlChunks(file, map, 1 << 20, range))
       yield* jsonlChunkRecords(chunk, map);

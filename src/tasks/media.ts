@@ -18,6 +18,7 @@ import {
   readCorpusFile,
 } from "../io/corpus.ts";
 import { duckQuery, mentionsSource, sqlIdent, sqlString } from "../io/duck.ts";
+import { gkgChunks, isGkg } from "../io/gdelt.ts";
 import { readJsonFile } from "../io/json.ts";
 import { vaderLexicon } from "../io/lexicon.ts";
 import {
@@ -213,6 +214,13 @@ export async function scoreCorpus(o: {
     const files: { file: string; range?: FileRange }[] =
       o.files ?? (await corpusFiles(o.corpus)).map((file) => ({ file }));
     for (const { file, range } of files) {
+      // GDELT GKG records come with their targets and GDELT's tone: rows, no scoring.
+      if (isGkg(file)) {
+        await submit();
+        await flush(0);
+        for await (const chunk of gkgChunks(file, map, range)) await writeOut(chunk);
+        continue;
+      }
       // JSONL files go as chunks of raw lines, parsed where they are scored (a worker gets
       // bytes, moved, not copied); other files, and any file when repeats are skipped (that
       // needs the articles in order), are parsed here.
