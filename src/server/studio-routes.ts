@@ -15,6 +15,7 @@
  *   POST   /api/studio/studies/:id/validate             { study, specs } -> { issues }
  *   GET    /api/studio/studies/:id/files                [{ path, bytes }]
  *   PUT    /api/studio/studies/:id/files/:name          raw bytes -> 201 { path } (409 exists, 413)
+ *   PUT    /api/studio/studies/:id/framework            { columns, rows } -> framework.csv (422 invalid)
  *   GET    /api/studio/studies/:id/preview?path=        first rows, types, labels, row count
  *   POST   /api/studio/studies/:id/estimate             one rating's share, SE, deff
  *   POST   /api/studio/studies/:id/builds               202 { build } | 409 while one runs
@@ -30,7 +31,13 @@ import { z } from "zod";
 import { InputError } from "../core/errors.ts";
 import { BuildBusyError, type BuildRunner } from "../studio/build-runner.ts";
 import { EstimateRequestSchema, estimatePreview, surveyFrame } from "../studio/estimate.ts";
-import { listStudyFiles, previewFile, saveUpload, UploadError } from "../studio/files.ts";
+import {
+  listStudyFiles,
+  previewFile,
+  saveUpload,
+  UploadError,
+  writeFramework,
+} from "../studio/files.ts";
 import { insideStudy, readModel, specPaths, validateModel, writeModel } from "../studio/model.ts";
 import { type Workspace, zipStudy } from "../studio/workspace.ts";
 import { ApiError, badRequest, notFound } from "./errors.ts";
@@ -62,6 +69,13 @@ const CreateSchema = z
   .object({
     study: z.record(z.string(), z.unknown()),
     id: z.string().optional(),
+  })
+  .strict();
+
+const FrameworkSchema = z
+  .object({
+    columns: z.array(z.string().min(1)).min(1).max(64),
+    rows: z.array(z.array(z.union([z.string(), z.number(), z.null()])).max(64)).max(100_000),
   })
   .strict();
 
@@ -190,6 +204,17 @@ export function studioRoutes(o: StudioOptions): {
         if (e instanceof InputError) throw badRequest(e.message);
         throw e;
       }
+    });
+    app.put("/api/studio/studies/:id/framework", async (c) => {
+      const s = studyOf(c);
+      const body = await json(c, FrameworkSchema);
+      const r = await writeFramework(s.dir, body.columns, body.rows);
+      if (r.error)
+        return c.json(
+          { issues: [{ file: "framework.csv", key: "index.meta", message: r.error }] },
+          422,
+        );
+      return c.json({ path: r.path });
     });
     /** A data path from the client: inside the study folder, or exactly one study.yaml names. */
     const dataPath = async (dir: string, p: string | undefined): Promise<string> => {

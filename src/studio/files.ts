@@ -253,3 +253,37 @@ export async function previewFile(abs: string, file: string, limit = 20): Promis
     return previewFrame(file, await readSurveyFrame(abs), limit);
   throw new InputError(`${file}: no preview for ${ext || "this kind of"} file`);
 }
+
+/** The file the workbench writes the edited framework (iMeta) into, inside the study folder. */
+export const FRAMEWORK_FILE = "framework.csv";
+
+/**
+ * Writes an edited framework (iMeta rows: Level, iCode, iName, Direction, Weight, Parent, Type
+ * and any other COINr column) as `dir/framework.csv`, atomically, after checking it the way the
+ * build reads it (metaFromTable and buildFramework: the same messages). The input iMeta the
+ * rows came from is never touched; framework.csv is the workbench's own file.
+ *
+ * @returns the path relative to the study folder, or the problem
+ */
+export async function writeFramework(
+  dir: string,
+  columns: string[],
+  rows: (string | number | null)[][],
+): Promise<{ path?: string; error?: string }> {
+  const { toCsv, writeFileAtomic } = await import("../io/write.ts");
+  const { parseCsv } = await import("../io/table.ts");
+  const { metaFromTable } = await import("../io/coin.ts");
+  const { buildFramework } = await import("../composite/framework.ts");
+  const text = toCsv(
+    columns,
+    rows.map((r) => r.map((v) => (v === null || v === "" ? null : v))),
+  );
+  try {
+    buildFramework(metaFromTable(parseCsv(text, FRAMEWORK_FILE)));
+  } catch (e) {
+    if (e instanceof InputError) return { error: e.message };
+    throw e;
+  }
+  await writeFileAtomic(join(dir, FRAMEWORK_FILE), text);
+  return { path: FRAMEWORK_FILE };
+}

@@ -101,13 +101,16 @@ export function specPaths(study: StudyInput): { key: string; path: string }[] {
 /** Issues from the InputError `parseConfig` throws ("file line 3 (a.b): message; ..."). */
 export function issuesOf(e: InputError, file: string): Issue[] {
   return e.message.split(/; (?=\S+ (?:line \d+|\())|; (?=\S+: )/).map((part) => {
-    const m = /^(\S+?)(?: line (\d+))?(?: \(([^)]*)\))?: ([\s\S]*)$/.exec(part);
+    const m =
+      /^(\S+?)(?: (?:line|row) (\d+))?(?:, column ([^:]+?))?(?: \(([^)]*)\))?: ([\s\S]*)$/.exec(
+        part,
+      );
     if (!m) return { file, key: "", message: part };
     return {
       file: m[1] ?? file,
-      key: m[3] ?? "",
+      key: m[4] ?? "",
       line: m[2] ? Number(m[2]) : undefined,
-      message: m[4] ?? part,
+      message: m[3] ? `column ${m[3]}: ${m[5]}` : (m[5] ?? part),
     };
   });
 }

@@ -8,6 +8,8 @@
  *
  * 1. Synthetic demo survey data: always runs.
  * 2. Pew 2005 (11-country .sav from ../shared): skips with a visible message without it.
+ * 3. An index of two pillars from the demo's synthetic indicators (always runs): build, change
+ *    one weight in the framework tree and the normalisation, rebuild, ranks equal the CLI's.
  * Screenshots go to test-artifacts/studio/.
  */
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -42,6 +44,24 @@ let context: BrowserContext;
 let page: Page;
 let axeSource: string;
 const errors: string[] = [];
+/** The demo's indicators that the two-pillar index does not use (iMeta Type Other). */
+const OTHER = [
+  "hightech_exports",
+  "ip_receipts_usd_bn",
+  "top_universities",
+  "intl_students",
+  "articles_pm",
+  "cultural_exports_usd_bn",
+  "governance",
+  "press_freedom",
+  "hdi",
+  "embassies",
+  "aid_usd_bn",
+  "intl_orgs",
+  "gdp_pc_usd",
+  "ease_business",
+  "fdi_inflow_usd_bn",
+];
 
 beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), "softpower-workbench-"));
@@ -178,7 +198,15 @@ async function setSurvey(o: {
 async function buildFromUi(): Promise<string[]> {
   await page.getByRole("link", { name: "6. Build" }).click();
   await page.getByRole("button", { name: "Save and build" }).click();
-  await page.getByText(/^Built run /).waitFor({ timeout: 120_000 });
+  await page
+    .getByText(/^Built run |^The build failed/)
+    .first()
+    .waitFor({ timeout: 120_000 });
+  const status = (await page.getByTestId("build-status").textContent()) ?? "";
+  if (!/Built run/.test(status))
+    throw new Error(
+      `build failed: ${status}; ${await page.getByTestId("save-status").textContent()}`,
+    );
   return page.getByTestId("build-progress").locator("li").allTextContents();
 }
 
@@ -319,5 +347,70 @@ describe("workbench in Chromium", () => {
     },
     300_000,
   );
+  it("index with two pillars: build, change one weight and one normalisation, rebuild = CLI ranks", async () => {
+    // Two pillars of the demo's synthetic indicators (a new framework file, uploaded as a user would).
+    const meta = join(tmp, "two-pillars-iMeta.csv");
+    await writeFile(
+      meta,
+      [
+        "Level,iCode,iName,Direction,Weight,Unit,Target,Denominator,Parent,Type",
+        "1,rd_gdp,R&D expenditure,1,1,% of GDP,NA,NA,Tech,Indicator",
+        "1,patents_pm,Patent applications,1,1,per million,NA,NA,Tech,Indicator",
+        "1,internet_users,Internet users,1,1,%,NA,NA,Tech,Indicator",
+        "1,heritage_sites,World Heritage sites,1,1,count,NA,NA,Culture,Indicator",
+        "1,tourist_arrivals_m,Tourist arrivals,1,1,millions,NA,NA,Culture,Indicator",
+        "2,Tech,Technology,1,1,Score,NA,NA,Index,Aggregate",
+        "2,Culture,Culture,1,1,Score,NA,NA,Index,Aggregate",
+        "3,Index,Two-pillar index,1,1,Score,NA,NA,NA,Aggregate",
+        "NA,population_m,Population,NA,NA,millions,NA,NA,NA,Denominator",
+        ...OTHER.map((c) => `NA,${c},${c},NA,NA,NA,NA,NA,NA,Other`),
+        "",
+      ].join("\n"),
+    );
+    await createStudy("Index workbench", ["United States (USA)", "China (CHN)"]);
+    await page
+      .locator("#upload")
+      .setInputFiles([meta, join(ROOT, "examples/demo/data/indicators.csv")]);
+    await expect
+      .poll(() => page.getByTestId("preview-summary").textContent(), { timeout: 30_000 })
+      .toMatch(/indicators.csv: 60 rows/);
+    await page.getByRole("link", { name: "4. Index" }).click();
+    await page.getByLabel("Framework (iMeta file)").selectOption("data/two-pillars-iMeta.csv");
+    await page.getByLabel("Indicators (iData file)").selectOption("data/indicators.csv");
+    await page.getByLabel("Normalise").selectOption("n_minmax");
+    await page.getByLabel("Weight of Tech").waitFor();
+    await axe("index page with the framework");
+    await buildFromUi();
+    const dir = join(tmp, "studies", "index-workbench");
+    const ranks = async () =>
+      new Map(rowsOf(await tables(dir, "index_scores")).map((r) => [String(r.uCode), r.rank]));
+    const first = await ranks();
+    // Change one weight (Culture counts 3 times) and one normalisation (z-scores).
+    await page.getByRole("link", { name: "4. Index" }).click();
+    await page.getByLabel("Weight of Culture").fill("3");
+    await page.getByRole("button", { name: "Save framework" }).click();
+    await page.getByText(/Framework saved to framework.csv/).waitFor();
+    await page.getByLabel("Normalise").selectOption("n_zscore");
+    await page.screenshot({ path: join(ARTIFACTS, "index.png"), fullPage: true });
+    await buildFromUi();
+    const second = await ranks();
+    expect(second).not.toEqual(first);
+    const yaml = await readFile(join(dir, "study.yaml"), "utf8");
+    expect(yaml).toMatch(/meta: framework.csv/);
+    expect(yaml).toMatch(/n_zscore/);
+    expect(await readFile(join(dir, "data/two-pillars-iMeta.csv"), "utf8")).toMatch(
+      /Culture,1,1,Score/,
+    );
+    // softpower build of a copy of the written folder: the same ranks.
+    const copy = join(tmp, "copy-index");
+    await cp(dir, copy, { recursive: true, filter: (src) => !/\/(\.softpower|out)$/.test(src) });
+    const cli = await buildStudy(await loadStudy(copy), { export: false });
+    const cliRanks = new Map(
+      rowsOf(cli.run.tables.index_scores!).map((r) => [String(r.uCode), r.rank]),
+    );
+    expect(second).toEqual(cliRanks);
+    expect(errors).toEqual([]);
+  }, 300_000);
+
   if (!hasShared) it("Pew 2005 flow: SKIPPED, ../shared/data is absent", () => undefined);
 });

@@ -138,8 +138,10 @@ export const studio = {
       body: file,
       headers: { "Content-Type": "application/octet-stream" },
     }),
-  preview: (id: string, path: string) =>
-    call<Preview>(`${S(id)}/preview?path=${encodeURIComponent(path)}`),
+  preview: (id: string, path: string, rows = 20) =>
+    call<Preview>(`${S(id)}/preview?path=${encodeURIComponent(path)}&rows=${rows}`),
+  framework: (id: string, columns: string[], rows: (string | number | null)[][]) =>
+    call<{ path: string }>(`${S(id)}/framework`, json("PUT", { columns, rows })),
   estimate: (id: string, body: unknown) =>
     call<{ overall: EstimateRow; audiences: EstimateRow[]; ms: number }>(
       `${S(id)}/estimate`,

@@ -666,10 +666,11 @@ function DataPage(p: EditorProps & { onUploaded: () => void }) {
     <>
       <Panel title="Add data">
         <div class="form-row">
-          <label for="upload">Upload a data file (CSV, XLSX, SAV, Parquet, JSONL) into data/</label>
+          <label for="upload">Upload data files (CSV, XLSX, SAV, Parquet, JSONL) into data/</label>
           <input
             id="upload"
             type="file"
+            multiple
             accept=".csv,.tsv,.xlsx,.sav,.parquet,.jsonl,.json"
             onChange={(e) => upload(e.currentTarget as HTMLInputElement)}
           />
@@ -1018,7 +1019,6 @@ function SurveyPage(p: EditorProps) {
 function IndexPage(p: EditorProps) {
   const index = asObj(p.model.study.index);
   const pipeline = p.spec("index.pipeline") ?? {};
-  const meta = useColumns(p.id, typeof index.meta === "string" ? index.meta : undefined);
   const setIndex = (patch: Obj) => {
     const next = { ...index, ...patch };
     for (const k of Object.keys(next)) if (next[k] === undefined || next[k] === "") delete next[k];
@@ -1034,7 +1034,6 @@ function IndexPage(p: EditorProps) {
   const agg = asObj(pipeline.aggregate);
   const imp = asObj(pipeline.impute);
   const unc = asObj(p.spec("index.uncertainty"));
-  const col = (n: string) => meta?.columns.findIndex((c) => c.name === n) ?? -1;
   return (
     <>
       <Panel title="Framework and data">
@@ -1058,30 +1057,12 @@ function IndexPage(p: EditorProps) {
           id="index-issues"
           issues={p.issuesAt("index").filter((i) => !i.key.startsWith("index.pipeline"))}
         />
-        {meta && col("iCode") >= 0 && (
-          <table>
-            <caption>
-              The framework (from {String(index.meta)}): level, code, parent, weight, direction
-            </caption>
-            <thead>
-              <tr>
-                {["Level", "iCode", "Parent", "Weight", "Direction"].map((h) => (
-                  <th key={h} scope="col">
-                    {h}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {meta.head.map((r, i) => (
-                <tr key={i}>
-                  {["Level", "iCode", "Parent", "Weight", "Direction"].map((h) => (
-                    <td key={h}>{col(h) >= 0 ? String(r[col(h)] ?? "") : ""}</td>
-                  ))}
-                </tr>
-              ))}
-            </tbody>
-          </table>
+        {typeof index.meta === "string" && index.meta !== "" && (
+          <FrameworkEditor
+            id={p.id}
+            meta={index.meta}
+            onSaved={(path) => setIndex({ meta: path })}
+          />
         )}
       </Panel>
       <Panel title="Pipeline (COINr method names)">
@@ -1367,5 +1348,178 @@ function SharePage(p: EditorProps) {
         </li>
       </ul>
     </Panel>
+  );
+}
+
+/**
+ * The framework (iMeta) as an editable tree: each row's parent (moving it), weight, direction
+ * and name; rows added and removed. Saved as framework.csv (checked as the build reads it), which
+ * index.meta then names; the input iMeta is never modified.
+ */
+function FrameworkEditor(props: { id: string; meta: string; onSaved: (path: string) => void }) {
+  const [cols, setCols] = useState<string[]>([]);
+  const [rows, setRows] = useState<(string | number | null)[][]>([]);
+  const [status, setStatus] = useState("");
+  const [error, setError] = useState("");
+  useEffect(() => {
+    studio.preview(props.id, props.meta, 200).then(
+      (pv) => {
+        setCols(pv.columns.map((c) => c.name));
+        setRows(pv.head);
+      },
+      (e) => setError((e as Error).message),
+    );
+  }, [props.id, props.meta]);
+  const at = (n: string) => cols.indexOf(n);
+  if (at("iCode") < 0) return error ? <p class="error">{error}</p> : null;
+  const get = (r: (string | number | null)[], n: string) => (at(n) >= 0 ? r[at(n)] : null);
+  const set = (k: number, n: string, v: string | number | null) => {
+    setRows(rows.map((r, j) => (j === k ? r.map((x, i) => (i === at(n) ? v : x)) : r)));
+    setStatus("Framework not saved");
+  };
+  const aggregates = rows
+    .filter((r) => String(get(r, "Type")) === "Aggregate" || Number(get(r, "Level")) > 1)
+    .map((r) => String(get(r, "iCode")));
+  const depth = (code: string, seen = 0): number => {
+    const r = rows.find((x) => String(get(x, "iCode")) === code);
+    const parent = r ? get(r, "Parent") : null;
+    return parent && seen < 10 ? 1 + depth(String(parent), seen + 1) : 0;
+  };
+  const save = async () => {
+    try {
+      const r = await studio.framework(props.id, cols, rows);
+      setError("");
+      setStatus(`Framework saved to ${r.path}; save study.yaml to use it`);
+      props.onSaved(r.path);
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+  const add = () => {
+    const r: (string | number | null)[] = cols.map(() => null);
+    const put = (n: string, v: string | number) => {
+      if (at(n) >= 0) r[at(n)] = v;
+    };
+    put("Level", 1);
+    put("iCode", `new_${rows.length + 1}`);
+    put("iName", "New indicator");
+    put("Direction", 1);
+    put("Weight", 1);
+    put("Type", "Indicator");
+    if (aggregates[0]) put("Parent", aggregates[aggregates.length - 1]!);
+    setRows([...rows, r]);
+  };
+  return (
+    <div class="framework">
+      <table>
+        <caption>
+          The framework ({props.meta}): indicators and aggregates with their parent, weight and
+          direction
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">Code</th>
+            <th scope="col">Name</th>
+            <th scope="col">Parent</th>
+            <th scope="col">Weight</th>
+            <th scope="col">Direction</th>
+            <th scope="col">Remove</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r, k) => {
+            const code = String(get(r, "iCode") ?? "");
+            return (
+              <tr key={k}>
+                <th
+                  scope="row"
+                  style={{ paddingLeft: `${0.3 + 1.2 * Math.max(0, 3 - depth(code))}rem` }}
+                >
+                  {String(get(r, "Type")) === "Indicator" && code.startsWith("new_") ? (
+                    <input
+                      aria-label={`Code of row ${k + 1}`}
+                      value={code}
+                      onInput={(e) => set(k, "iCode", (e.currentTarget as HTMLInputElement).value)}
+                    />
+                  ) : (
+                    code
+                  )}
+                </th>
+                <td>
+                  <input
+                    aria-label={`Name of ${code}`}
+                    value={String(get(r, "iName") ?? "")}
+                    onInput={(e) => set(k, "iName", (e.currentTarget as HTMLInputElement).value)}
+                  />
+                </td>
+                <td>
+                  <select
+                    aria-label={`Parent of ${code}`}
+                    value={String(get(r, "Parent") ?? "")}
+                    onChange={(e) =>
+                      set(k, "Parent", (e.currentTarget as HTMLSelectElement).value || null)
+                    }
+                  >
+                    <option value="">(top)</option>
+                    {aggregates
+                      .filter((a) => a !== code)
+                      .map((a) => (
+                        <option key={a} value={a}>
+                          {a}
+                        </option>
+                      ))}
+                  </select>
+                </td>
+                <td>
+                  <input
+                    aria-label={`Weight of ${code}`}
+                    type="number"
+                    step="any"
+                    min="0"
+                    value={String(get(r, "Weight") ?? "")}
+                    onInput={(e) =>
+                      set(k, "Weight", Number((e.currentTarget as HTMLInputElement).value))
+                    }
+                  />
+                </td>
+                <td>
+                  <select
+                    aria-label={`Direction of ${code}`}
+                    value={String(get(r, "Direction") ?? "1")}
+                    onChange={(e) =>
+                      set(k, "Direction", Number((e.currentTarget as HTMLSelectElement).value))
+                    }
+                  >
+                    <option value="1">higher is better (1)</option>
+                    <option value="-1">lower is better (-1)</option>
+                  </select>
+                </td>
+                <td>
+                  <button
+                    type="button"
+                    aria-label={`Remove ${code}`}
+                    onClick={() => setRows(rows.filter((_, j) => j !== k))}
+                  >
+                    ×
+                  </button>
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      <button type="button" onClick={add}>
+        Add an indicator
+      </button>{" "}
+      <button type="button" onClick={save}>
+        Save framework
+      </button>
+      <p role="status">{status}</p>
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+    </div>
   );
 }
