@@ -161,3 +161,4 @@ await (await import("./studio.ts")).studioBench();
 
 const { ioBench } = await import("./io.ts");
 await ioBench();
+await (await import("./fleet.ts")).fleetBench();
