@@ -237,6 +237,36 @@ describe("studies and the model", () => {
   });
 });
 
+describe("framework", () => {
+  const cols = ["Level", "iCode", "iName", "Direction", "Weight", "Parent", "Type"];
+  it("writes framework.csv after the build's checks, refuses an invalid tree", async () => {
+    const bad = await send(`${M}/framework`, "PUT", {
+      columns: cols,
+      rows: [
+        [1, "a", "A", 1, 1, "Nowhere", "Indicator"],
+        [2, "Index", "Index", 1, 1, null, "Aggregate"],
+      ],
+    });
+    expect(bad.status).toBe(422);
+    expect(JSON.stringify(await bad.json())).toMatch(/Nowhere/);
+    await expect(stat(join(tmp, "studies/mini/framework.csv"))).rejects.toThrow();
+    expect((await send(`${M}/framework`, "PUT", { columns: cols, rows: "x" })).status).toBe(400);
+    const ok = await send(`${M}/framework`, "PUT", {
+      columns: cols,
+      rows: [
+        [1, "a", "A", 1, 2, "Index", "Indicator"],
+        [1, "b", "B", -1, 1, "Index", "Indicator"],
+        [2, "Index", "Index", 1, 1, null, "Aggregate"],
+      ],
+    });
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toEqual({ path: "framework.csv" });
+    expect(await readFile(join(tmp, "studies/mini/framework.csv"), "utf8")).toMatch(
+      /^Level,iCode,iName,Direction,Weight,Parent,Type\n1,a,A,1,2,Index,Indicator\n/,
+    );
+  });
+});
+
 describe("files", () => {
   const put = (name: string, body: RequestInit["body"]) =>
     call(`${M}/files/${name}`, { method: "PUT", body, headers: { "Content-Type": "text/csv" } });
