@@ -40,10 +40,11 @@ export async function writeDirAtomic(dir: string, files: Record<string, string>)
   const tmp = join(parent, `.${basename(dir)}.tmp-${process.pid}-${Date.now()}`);
   const old = join(parent, `.${basename(dir)}.old-${process.pid}-${Date.now()}`);
   try {
-    for (const [name, text] of Object.entries(files)) {
-      await mkdir(dirname(join(tmp, name)), { recursive: true });
-      await writeFile(join(tmp, name), text);
-    }
+    // Folders first, then every file at once (one round trip to the thread pool, not one per file).
+    const entries = Object.entries(files);
+    for (const d of new Set(entries.map(([name]) => dirname(join(tmp, name)))))
+      await mkdir(d, { recursive: true });
+    await Promise.all(entries.map(([name, text]) => writeFile(join(tmp, name), text)));
     let moved = false;
     try {
       await rename(dir, old);
