@@ -64,7 +64,7 @@ async function writeCorpus(file: string, mb: number): Promise<void> {
       text: Array.from({ length: 10 + Math.floor(rnd() * 30) }, sentence).join(" "),
     })}\n`;
     bytes += Buffer.byteLength(line);
-    if (!out.write(line)) await new Promise((r) => out.once("drain", r));
+    if (!out.write(line)) await new Promise<void>((r) => out.once("drain", () => r()));
   }
   await new Promise((r) => out.end(r));
 }
