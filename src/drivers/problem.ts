@@ -174,7 +174,7 @@ export function validateDriverSpec(
  * row out), rows with a missing value in any of them left out listwise and counted.
  *
  * @throws InputError naming the column for non-numeric data, a non-binary binomial outcome,
- *   negative weights, too few rows, and everything {@link validateDriverSpec} checks
+ *   negative weights, too few rows, and everything `validateDriverSpec` checks
  */
 export function driverProblem(
   frame: SurveyFrame,

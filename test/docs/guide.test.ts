@@ -195,9 +195,10 @@ function run(cmd: string, args: string[], cwd: string, ws: string): Promise<Outc
       output += d;
     });
     const timer = setTimeout(() => {
-      output += "\n[guide test: timed out after 300 s]";
+      output +=
+        "\n[guide test: timed out after 120 s (a command that runs until stopped needs <!-- skip: ... -->)]";
       if (child.pid) process.kill(-child.pid, "SIGKILL");
-    }, 300_000);
+    }, 120_000);
     child.on("close", (status) => {
       clearTimeout(timer);
       resolve({ status, output, ms: performance.now() - start });
