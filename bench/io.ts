@@ -58,6 +58,8 @@ function tableText(rows: number, sep: string): string {
 
 interface Run {
   ms: number;
+  /** CPU time of the read (all threads), steadier than wall time on a loaded machine. */
+  cpuMs: number;
   maxrss: number;
   columnBytes: number;
 }
@@ -72,8 +74,8 @@ function child(mode: string, path: string): Run {
   const m = /softpower-bench maxrss_kib=(\d+)/.exec(r.stderr);
   const out = /io-bench (\{.*\})/.exec(r.stdout);
   if (r.status !== 0 || !m || !out) throw new Error(`io bench ${mode} ${path}: ${r.stderr}`);
-  const o = JSON.parse(out[1]!) as { ms: number; columnBytes: number };
-  return { ms: o.ms, columnBytes: o.columnBytes, maxrss: Number(m[1]) * 1024 };
+  const o = JSON.parse(out[1]!) as { ms: number; cpuMs: number; columnBytes: number };
+  return { ...o, maxrss: Number(m[1]) * 1024 };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -85,6 +87,7 @@ function alternate(jobs: [mode: string, path: string][], runs: number): Run[] {
     for (let i = 0; i < jobs.length; i++) all[i]!.push(child(jobs[i]![0], jobs[i]![1]));
   return all.map((rs) => ({
     ms: median(rs.map((r) => r.ms)),
+    cpuMs: median(rs.map((r) => r.cpuMs)),
     maxrss: median(rs.map((r) => r.maxrss)),
     columnBytes: rs[0]!.columnBytes,
   }));
@@ -128,11 +131,11 @@ export async function ioBench(): Promise<void> {
         .join(" ")}`,
     );
     console.log(
-      "file                        | reader                      | read       | peak growth | column data | growth / data",
+      "file                        | reader                      | read       | CPU        | peak growth | column data | growth / data",
     );
     const row = (name: string, reader: string, r: Run, b = base!) =>
       console.log(
-        `${name.padEnd(27)} | ${reader.padEnd(27)} | ${sec(r.ms).padEnd(10)} | ${mib(growth(r, b)).padEnd(11)} | ${mib(r.columnBytes).padEnd(11)} | ${r.columnBytes >= 2 ** 20 ? `${(growth(r, b) / r.columnBytes).toFixed(2)}x` : ""}`,
+        `${name.padEnd(27)} | ${reader.padEnd(27)} | ${sec(r.ms).padEnd(10)} | ${sec(r.cpuMs).padEnd(10)} | ${mib(growth(r, b)).padEnd(11)} | ${mib(r.columnBytes).padEnd(11)} | ${r.columnBytes >= 2 ** 20 ? `${(growth(r, b) / r.columnBytes).toFixed(2)}x` : ""}`,
       );
 
     let prev: { rows: number; ms: number } | null = null;
@@ -197,6 +200,11 @@ export async function ioBench(): Promise<void> {
         `${"".padEnd(27)} | (before: sav-reader readAllRows, 8.4-11.5 s measured by hand at load ~5)  [target <= 1 s]`,
       );
     } else console.log(`(Pew .sav figures skipped: ${PEW} is absent)`);
+    console.log(
+      `load average at the end: ${loadavg()
+        .map((x) => x.toFixed(2))
+        .join(" ")}`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -236,6 +244,7 @@ async function runChild(mode: string, path: string): Promise<void> {
   const { readTable, parseCsv, readText } = await import("../src/io/table.ts");
   const { readSav } = await import("../src/io/sav.ts");
   let ms = 0;
+  let cpuMs = 0;
   let bytes = 0;
   if (mode === "none-exceljs" || mode.startsWith("xlsx")) await import("exceljs");
   if (mode === "none-duckdb") {
@@ -243,6 +252,7 @@ async function runChild(mode: string, path: string): Promise<void> {
     (await DuckDBInstance.create(":memory:")).closeSync();
   } else if (mode !== "none" && mode !== "none-exceljs") {
     const t = performance.now();
+    const cpu = process.cpuUsage();
     if (mode === "csv") bytes = columnBytes((await readColumns(path)).columns);
     else if (mode === "strict") {
       const text = await readText(path);
@@ -258,8 +268,10 @@ async function runChild(mode: string, path: string): Promise<void> {
       bytes = tbl.rows.length * tbl.columns.length * 8;
     } else throw new Error(`unknown mode ${mode}`);
     ms = performance.now() - t;
+    const used = process.cpuUsage(cpu);
+    cpuMs = (used.user + used.system) / 1000;
   }
-  console.log(`io-bench ${JSON.stringify({ ms, columnBytes: bytes })}`);
+  console.log(`io-bench ${JSON.stringify({ ms, cpuMs, columnBytes: bytes })}`);
 }
 
 /** The compared reader: DuckDB read_csv (explicit options), numbers as DOUBLE, into arrays. */
