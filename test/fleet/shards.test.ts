@@ -119,7 +119,7 @@ describe("splitCorpus", () => {
     }
     const t = write(
       "a.tsv",
-      `id\tdate\ttitle\n${rows.map((r, i) => `${i}\t2024-01-01\tT${i}`).join("\n")}\n`,
+      `id\tdate\ttitle\n${rows.map((_r, i) => `${i}\t2024-01-01\tT${i}`).join("\n")}\n`,
     );
     await sameRecords(t, 300);
   });

@@ -67,7 +67,7 @@ beforeAll(async () => {
   data.getRow(5).values = ["CCC", "Gamma", -0.25, null, false, "extra", 8, "beyond", 9];
   data.getCell("B6").fill = { type: "pattern", pattern: "solid", fgColor: { argb: "FFFF0000" } };
   data.getRow(7).values = ["DDD", "", "", "", "", "", ""];
-  data.getRow(8).values = ["EEE", "Epsilon", 1e-300, null, null, null, 12345678901234567890];
+  data.getRow(8).values = ["EEE", "Epsilon", 1e-300, null, null, null, 12345678901234567000];
   const wide = wb.addWorksheet("Wide");
   for (let r = 1; r <= 300; r++)
     wide.addRow(Array.from({ length: 20 }, (_, c) => (r === 1 ? `c${c}` : r * c)));
