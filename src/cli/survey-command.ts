@@ -64,7 +64,7 @@ export function registerSurveyCommand(program: Command): void {
   survey
     .command("glm")
     .description(
-      "Survey-weighted regression (R svyglm): gaussian or quasibinomial, design-based SEs",
+      "Survey-weighted regression (R svyglm): gaussian, (quasi)binomial or (quasi)poisson, design-based SEs",
     )
     .requiredOption("--data <file>", "respondent data (CSV or SPSS .sav)")
     .requiredOption("--design <file>", "design.json")
@@ -72,7 +72,7 @@ export function registerSurveyCommand(program: Command): void {
       "--formula <formula>",
       'e.g. "api00 ~ ell + meals + mobility" (binomial outcome: a two-level factor or "var == value")',
     )
-    .option("--family <family>", "gaussian|quasibinomial", "gaussian")
+    .option("--family <family>", "gaussian|quasibinomial|binomial|poisson|quasipoisson", "gaussian")
     .option("--calibrate <file>", "calib.json")
     .option(
       "--replicates <type>",
@@ -144,12 +144,13 @@ async function loadDesign(o: {
 }
 
 async function runGlm(o: GlmOptions): Promise<void> {
-  if (o.family !== "gaussian" && o.family !== "quasibinomial") {
-    throw new InputError(`--family must be gaussian or quasibinomial, got "${o.family}"`);
-  }
+  const { GLM_FAMILIES } = await import("../survey/glm-family.ts");
+  const family = GLM_FAMILIES.find((f) => f === o.family);
+  if (!family)
+    throw new InputError(`--family must be one of ${GLM_FAMILIES.join(", ")}, got "${o.family}"`);
   const design = await loadDesign(o);
   const { svyGlm } = await import("../survey/glm.ts");
-  const r = svyGlm(design, o.formula, o.family);
+  const r = svyGlm(design, o.formula, family);
   if (r.n < design.n) {
     process.stderr.write(
       `softpower: note: ${design.n - r.n} of ${design.n} respondents lack a model variable and are excluded\n`,
@@ -210,9 +211,11 @@ async function runEstimate(o: EstimateOptions): Promise<void> {
   const frame = await readSurveyFrame(o.data);
   const spec = await readJsonFile(o.design, DesignSpecSchema);
   let design: SurveyDesign = buildDesign(frame, spec);
+  // Replicates first, then calibration: each replicate is recalibrated (R's rake, postStratify
+  // and calibrate on an svyrep.design), not replicates of the calibrated weights.
+  if (replicate) design = replicate(design);
   if (o.calibrate)
     design = applyCalibration(design, await readJsonFile(o.calibrate, CalibrationSpecSchema));
-  if (replicate) design = replicate(design);
   for (const v of [...vars.flatMap((v) => v.split("/")), ...by]) getColumn(frame, v);
   reportExclusions(
     design,
