@@ -30,7 +30,29 @@ const external = [
   "ioredis",
 ];
 
+/**
+ * zod's classic and core entries re-export every locale (`z.locales`, 60-odd message catalogues, most of
+ * zod's bundled size) although only English is used (zod configures it by default and nothing
+ * here reads `z.locales`). In the CLI bundle that namespace holds English only; the library
+ * build (tsc, dist/) imports zod unchanged.
+ */
+const zodEnglishOnly = {
+  name: "zod-english-only",
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]zod[\\/]v4[\\/](classic|core)[\\/]/.test(args.importer)
+        ? { path: "zod-locales-en", namespace: "zod-locales" }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: "zod-locales" }, () => ({
+      contents: 'export { default as en } from "zod/v4/locales/en.js";',
+      resolveDir: process.cwd(),
+    }));
+  },
+};
+
 await build({
+  plugins: [zodEnglishOnly],
   entryPoints: {
     main: "src/cli/main.ts",
     "media.worker": "src/core/workers/media.worker.ts",
