@@ -56,6 +56,24 @@ export function stageVarianceOfTotals(
   return V[0]!;
 }
 
+/**
+ * The k × k covariance term of stage s from the cluster totals of k estimators' influence values
+ * (P × k, row-major; the stage term of {@link linearisedVariance}, same operations in the same
+ * order), for estimators whose cluster totals are accumulated without n-long influence arrays
+ * (e.g. many domain means at once). Sum the terms of every stage used (one unless
+ * `design.multistage`). Cost O(P · k²).
+ */
+export function stageCovarianceOfTotals(
+  design: SurveyDesign,
+  s: number,
+  totals: Float64Array,
+  k: number,
+): Float64Array {
+  const V = new Float64Array(k * k);
+  addStageTotals(design, s, totals, k, V);
+  return V;
+}
+
 /** Adds stage s's term to V (k × k) from the PSU totals (P × k, row-major). */
 function addStageTotals(
   design: SurveyDesign,

@@ -1,0 +1,171 @@
+import { InputError } from "../core/errors.ts";
+import { byDomains } from "./by.ts";
+import type { SurveyDesign } from "./design.ts";
+import type { Partition } from "./domain-means.ts";
+import { factor, formatNumber, getColumn, numeric } from "./frame.ts";
+import type { RatingsMap } from "./perceptions.ts";
+
+/**
+ * A column variable of a topline or banner table: the levels of a data variable or the bands
+ * of a ratings-map segment, as a partition of the respondents (rows with no value: −1).
+ */
+export interface ColumnVariable extends Partition {
+  /** As given (a segment name of the map, "audience", or a data variable). */
+  name: string;
+  /** The data variable. */
+  variable: string;
+  labels: string[];
+}
+
+/**
+ * Column variables by name: a segment of the ratings map (its bands, or its variable's
+ * categories), "audience" for the map's audience variable, or any variable of the data (its
+ * categories in R's order: sorted values, SPSS value labels as the names).
+ *
+ * @throws InputError naming the column and the segments and variables that would be valid
+ */
+export function columnVariables(
+  design: SurveyDesign,
+  map: RatingsMap | null,
+  names: string[],
+): ColumnVariable[] {
+  return names.map((name) => {
+    const seg = map?.segments[name];
+    if (seg?.bands) {
+      const x = numeric(design.frame, seg.variable);
+      const bands = seg.bands;
+      const index = Int32Array.from(x, (v) => bands.findIndex(([lo, hi]) => v >= lo && v <= hi));
+      return {
+        name,
+        variable: seg.variable,
+        labels: bands.map(([lo, hi], k) => seg.labels?.[k] ?? `${lo}-${hi}`),
+        index,
+        D: bands.length,
+      };
+    }
+    const variable = seg?.variable ?? (name === "audience" && map?.audience ? map.audience : name);
+    if (!design.frame.columns.has(variable)) {
+      const segs = Object.keys(map?.segments ?? {});
+      const have = [...design.frame.columns.keys()];
+      throw new InputError(
+        `--cols: "${name}" is not ${segs.length ? `a segment of the ratings map (${segs.join(", ")}), ` : ""}${map?.audience ? `"audience" (${map.audience}), ` : ""}or a variable of the data (${have.slice(0, 20).join(", ")}${have.length > 20 ? ", ..." : ""})`,
+      );
+    }
+    const doms = byDomains(design, [variable]);
+    if (doms.length === 0)
+      throw new InputError(`--cols: variable ${variable} has no values in the data`);
+    return {
+      name,
+      variable,
+      labels: doms.map((d) => d.labels[0]!),
+      index: doms[0]!.index,
+      D: doms.length,
+    };
+  });
+}
+
+/** The one-domain partition of every respondent (the "Total" column). */
+export function totalPartition(design: SurveyDesign): ColumnVariable {
+  return {
+    name: "Total",
+    variable: "",
+    labels: ["Total"],
+    index: new Int32Array(design.n),
+    D: 1,
+  };
+}
+
+/** One answer of a question: its code as written in the data and its label. */
+export interface Answer {
+  code: string;
+  label: string;
+  /** The numeric value in the data (the level index for a text variable). */
+  value: number;
+  dontKnow: boolean;
+}
+
+/** A question of a topline or banner: a rating column of the ratings map with its answers. */
+export interface Question {
+  column: string;
+  target: string;
+  attribute: string;
+  /** The variable's label (SPSS), else the column name. */
+  text: string;
+  /** Answers present in the data (weight > 0), in code order; don't-know codes dropped when asked. */
+  answers: Answer[];
+  /** Value per row (NaN = missing or a dropped don't-know: outside the base). */
+  values: Float64Array;
+  /** Score per row for means (NaN = missing, don't know or unscored). */
+  scores: Float64Array | null;
+}
+
+/**
+ * The questions of a ratings map (one per rating column): the answers present in the data with
+ * their SPSS value labels (or the text categories), and the base of the percentages:
+ * respondents with an answer, don't-know codes (the rating's `dont_know`, else the map's
+ * `dont_know_codes`) kept unless `dontKnow` is "drop" (Pew keeps them). Scores for means as
+ * {@link perceptions}: the rating's or the map's `scores` (default the code), don't know left
+ * out; null for a text variable.
+ */
+export function questions(
+  design: SurveyDesign,
+  map: RatingsMap,
+  dontKnow: "keep" | "drop" = map.dont_know,
+): Question[] {
+  return map.ratings.map((r) => {
+    const col = getColumn(design.frame, r.column);
+    const dk = new Set(r.dont_know ?? map.dont_know_codes ?? []);
+    const scoreMap = r.scores ?? map.scores;
+    let raw: Float64Array;
+    let labelOf: (v: number) => string;
+    let scores: Float64Array | null = null;
+    if (col.kind === "number") {
+      raw = col.values;
+      labelOf = (v) => col.labels?.get(v) ?? formatNumber(v);
+      scores = Float64Array.from(raw, (v) => {
+        if (Number.isNaN(v) || dk.has(v)) return Number.NaN;
+        if (!scoreMap) return v;
+        const s = scoreMap[String(v)];
+        return s === undefined ? Number.NaN : s;
+      });
+    } else {
+      const f = factor(design.frame, r.column);
+      raw = Float64Array.from(f.codes, (c) => (c < 0 ? Number.NaN : c));
+      labelOf = (v) => f.levels[v]!;
+    }
+    const isDk = (v: number) => col.kind === "number" && dk.has(v);
+    const values =
+      dontKnow === "drop" ? Float64Array.from(raw, (v) => (isDk(v) ? Number.NaN : v)) : raw;
+    const present = new Set<number>();
+    for (let i = 0; i < design.n; i++) {
+      const v = values[i]!;
+      if (design.weights[i] !== 0 && !Number.isNaN(v)) present.add(v);
+    }
+    if (present.size === 0)
+      throw new InputError(
+        `ratings map: rating column ${r.column} has no answers among the respondents${dontKnow === "drop" && dk.size ? " (after dropping don't know)" : ""}`,
+      );
+    const answers = [...present]
+      .sort((a, b) => a - b)
+      .map((v) => ({
+        code: col.kind === "number" ? formatNumber(v) : labelOf(v),
+        label: labelOf(v),
+        value: v,
+        dontKnow: isDk(v),
+      }));
+    return {
+      column: r.column,
+      target: r.target,
+      attribute: r.attribute,
+      text: col.label ?? r.column,
+      answers,
+      values,
+      scores,
+    };
+  });
+}
+
+/** The indicator of one answer over the question's base (NaN outside the base). */
+export function answerIndicator(q: Question, a: Answer): Float64Array {
+  return Float64Array.from(q.values, (v) => (Number.isNaN(v) ? Number.NaN : v === a.value ? 1 : 0));
+}
