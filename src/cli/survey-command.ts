@@ -8,6 +8,7 @@ import type { PropCiMethod } from "../survey/ci.ts";
 import { buildDesign, DesignSpecSchema, type SurveyDesign } from "../survey/design.ts";
 import { estimateTable, type Statistic } from "../survey/estimate-table.ts";
 import { getColumn } from "../survey/frame.ts";
+import { registerSurveyCrosstabCommand } from "./survey-crosstab-command.ts";
 
 const STATS: Statistic[] = ["mean", "total", "prop", "ratio", "var", "quantile"];
 const CI_METHODS: PropCiMethod[] = ["logit", "likelihood", "asin", "beta", "mean", "xlogit"];
@@ -101,6 +102,7 @@ export function registerSurveyCommand(program: Command): void {
       "output directory (ratings.csv, head_to_head.csv, ratings_detail.csv)",
     )
     .action(async (o: PerceptionOptions) => runPerceptions(o));
+  registerSurveyCrosstabCommand(survey);
 }
 
 interface GlmOptions {
@@ -125,7 +127,7 @@ interface PerceptionOptions {
 }
 
 /** Data, design, calibration and replicates, as every survey subcommand reads them. */
-async function loadDesign(o: {
+export async function loadDesign(o: {
   data: string;
   design: string;
   calibrate?: string;
@@ -302,7 +304,7 @@ async function replicateRequest(o: {
 }
 
 /** Says on stderr how many respondents each variable loses to missing values (never silent). */
-function reportExclusions(design: SurveyDesign, vars: string[], by: string[]): void {
+export function reportExclusions(design: SurveyDesign, vars: string[], by: string[]): void {
   for (const v of [...new Set([...vars, ...by])]) {
     const c = getColumn(design.frame, v);
     let missing = 0;
@@ -318,7 +320,7 @@ function reportExclusions(design: SurveyDesign, vars: string[], by: string[]): v
   }
 }
 
-function splitList(s: string): string[] {
+export function splitList(s: string): string[] {
   const out = s
     .split(",")
     .map((x) => x.trim())

@@ -13,6 +13,14 @@ export { byDomains, svyBy } from "./by.ts";
 export { calibrate, postStratify, rake, trimWeights } from "./calibrate.ts";
 export { propCI, waldCI } from "./ci.ts";
 export {
+  type ChisqResult,
+  type ChisqStatistic,
+  type Crosstab,
+  type CrosstabCell,
+  svyChisq,
+  svyTable,
+} from "./crosstab.ts";
+export {
   buildDesign,
   type DesignSpec,
   DesignSpecSchema,
@@ -29,6 +37,7 @@ export {
 } from "./estimators.ts";
 export { frameFromColumns, type SurveyFrame } from "./frame.ts";
 export { svyGlm } from "./glm.ts";
+export { type SvyOlrResult, svyOlr } from "./olr.ts";
 export { perceptions, RatingsMapSchema } from "./perceptions.ts";
 export { svyQuantile, weightedQuantile } from "./quantile.ts";
 export { asReplicateDesign, suppliedReplicateDesign } from "./replicates.ts";
