@@ -21,6 +21,10 @@ export const COMMANDS: [names: string[], load: () => Promise<Register>][] = [
   ],
   [["runs"], async () => (await import("./runs-command.ts")).registerRunsCommand],
   [["report"], async () => (await import("./report-command.ts")).registerReportCommand],
+  [
+    ["export-site"],
+    async () => (await import("./export-site-command.ts")).registerExportSiteCommand,
+  ],
   [["serve"], async () => (await import("./serve-command.ts")).registerServeCommand],
   [["worker"], async () => (await import("./worker-command.ts")).registerWorkerCommand],
   [["studio"], async () => (await import("./studio-command.ts")).registerStudioCommand],

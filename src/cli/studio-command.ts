@@ -38,7 +38,7 @@ async function runStudio(dir: string, o: StudioOptions): Promise<void> {
     studies: workspace.list(),
     webRoot: WEB_ROOT,
     allowedHosts: allowedHostsFor(host),
-    studio: studioRoutes({ workspace, token, runner }),
+    studio: studioRoutes({ workspace, token, runner, webRoot: WEB_ROOT }),
   });
   const server = await startServer({ app, host, port });
   const stopped = new Promise<NodeJS.Signals>((done) => {

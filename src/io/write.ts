@@ -34,7 +34,10 @@ export function recordsToCsv(columns: string[], records: Record<string, Cell>[])
  * directory, which then replaces `dir` by rename (the old directory is moved aside first and
  * removed after). A failure leaves `dir` as it was.
  */
-export async function writeDirAtomic(dir: string, files: Record<string, string>): Promise<void> {
+export async function writeDirAtomic(
+  dir: string,
+  files: Record<string, string | Uint8Array>,
+): Promise<void> {
   const parent = dirname(dir);
   await mkdir(parent, { recursive: true });
   const tmp = join(parent, `.${basename(dir)}.tmp-${process.pid}-${Date.now()}`);

@@ -23,6 +23,7 @@
  *   GET    /api/studio/studies/:id/builds/current/events  text/event-stream
  *   GET    /api/studio/studies/:id/export.zip?data=1    the study folder as a zip
  *   GET    /api/studio/studies/:id/report?format=html|pdf|xlsx&run=latest
+ *   GET    /api/studio/studies/:id/site.zip?run=latest  a static read-only dashboard of the run
  */
 import { timingSafeEqual } from "node:crypto";
 import type { Context, Hono } from "hono";
@@ -54,6 +55,8 @@ export interface StudioOptions {
   maxUploadBytes?: number;
   /** Largest JSON body, bytes (default 2 MiB). */
   maxJsonBytes?: number;
+  /** The dashboard's build folder, for the static copy (site.zip; 404 without it). */
+  webRoot?: string;
 }
 
 const ModelSchema = z
@@ -350,6 +353,27 @@ export function studioRoutes(o: StudioOptions): {
           "Content-Disposition": `attachment; filename="${s.id}-${run}.${format}"`,
         },
       );
+    });
+    app.get("/api/studio/studies/:id/site.zip", async (c) => {
+      const s = studyOf(c);
+      const run = c.req.query("run") ?? "latest";
+      if (!/^[A-Za-z0-9_-]{1,64}$/.test(run)) throw badRequest("run is not a run id");
+      if (o.webRoot === undefined)
+        throw notFound("this workbench has no dashboard build to copy (npm run build:web)");
+      const { staticSite, zipSite } = await import("./export-site.ts");
+      let bytes: Uint8Array;
+      let name: string;
+      try {
+        const site = await staticSite(s, run, o.webRoot);
+        name = `${site.study}-${site.run}-site`;
+        bytes = zipSite(site, name);
+      } catch (e) {
+        throw inputError(e);
+      }
+      return c.body(bytes as Uint8Array<ArrayBuffer>, 200, {
+        "Content-Type": "application/zip",
+        "Content-Disposition": `attachment; filename="${name}.zip"`,
+      });
     });
     app.all("/api/studio/*", (c) => {
       throw new ApiError(

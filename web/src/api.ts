@@ -64,11 +64,40 @@ export class ApiError extends Error {
 
 const cache = new Map<string, Promise<unknown>>();
 
+/**
+ * The data folder of a static copy (`softpower export-site`), from the
+ * `<meta name="softpower-static" content="data/">` tag the export puts in index.html; null when
+ * the page is served by `softpower serve` or `softpower studio`.
+ */
+export const STATIC_DATA: string | null =
+  typeof document === "undefined"
+    ? null
+    : (document.querySelector<HTMLMetaElement>('meta[name="softpower-static"]')?.content ?? null);
+
+/** Whether the dashboard is a static, read-only copy (no API: the workbench is hidden). */
+export const isStatic = () => STATIC_DATA !== null;
+
+/**
+ * The URL an API path is fetched from: itself, or in a static copy the JSON file that mirrors it
+ * (`/api/studies/x/runs` -> `data/studies/x/runs.json`, relative to the page; the query, which a
+ * static copy cannot answer, is applied by the caller).
+ */
+export function sourceUrl(path: string): string {
+  if (STATIC_DATA === null) return path;
+  const bare = path.split("?")[0]!.replace(/^\/api\//, "");
+  return `${STATIC_DATA}${bare}.json`;
+}
+
 /** GET `path` as JSON (cached); rejects with an ApiError carrying the server's message. */
 export function getJson<T>(path: string): Promise<T> {
   let p = cache.get(path);
   if (!p) {
-    p = fetch(path, { headers: { accept: "application/json" } }).then(async (res) => {
+    p = fetch(sourceUrl(path), { headers: { accept: "application/json" } }).then(async (res) => {
+      if (!res.ok && STATIC_DATA !== null)
+        throw new ApiError(
+          res.status,
+          `${path}: this static copy of the dashboard holds one run only (${res.status} ${res.statusText} on ${sourceUrl(path)})`,
+        );
       if (!res.ok) {
         let message = `${res.status} ${res.statusText}`;
         try {
@@ -128,13 +157,24 @@ export const api = {
     run: string,
     name: string,
     filters: Record<string, string | number | undefined> = {},
-  ) =>
-    normalise(
-      await getJson<Table>(
-        `/api/studies/${enc(study)}/runs/${enc(run)}/tables/${enc(name)}${query(filters)}`,
-      ),
-    ),
+  ) => {
+    const base = `/api/studies/${enc(study)}/runs/${enc(run)}/tables/${enc(name)}`;
+    if (STATIC_DATA === null) return normalise(await getJson<Table>(`${base}${query(filters)}`));
+    return filterRows(normalise(await getJson<Table>(base)), filters);
+  },
 };
+
+/** The rows whose cells equal the filters' values (a static copy's stand-in for `?col=value`). */
+function filterRows(t: Table, filters: Record<string, string | number | undefined>): Table {
+  const tests = Object.entries(filters)
+    .filter(([, v]) => v !== undefined && v !== "")
+    .map(([k, v]) => [t.columns.indexOf(k), String(v)] as const);
+  if (tests.length === 0) return t;
+  return {
+    columns: t.columns,
+    rows: t.rows.filter((r) => tests.every(([j, v]) => j >= 0 && String(r[j]) === v)),
+  };
+}
 
 /** The URL of a table as CSV (the API's `?format=csv`). */
 export function csvUrl(study: string, run: string, name: string): string {

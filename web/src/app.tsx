@@ -1,6 +1,6 @@
 /** The dashboard shell: study and run pickers, page navigation, the synthetic-data banner. */
 import { useEffect } from "preact/hooks";
-import { api, type RunSummary, type StudySummary } from "./api.ts";
+import { api, isStatic, type RunSummary, type StudySummary } from "./api.ts";
 import { Await, ErrorBox, Loading, type PageContext, Select } from "./components.tsx";
 import { useAsync } from "./hooks.ts";
 import { DriversPage } from "./pages/drivers.tsx";
@@ -25,7 +25,7 @@ const PAGE_COMPONENTS: Record<PageId, (p: { ctx: PageContext }) => preact.JSX.El
 
 export function App() {
   const route = useRoute();
-  if (isStudioHash(location.hash)) return <Studio />;
+  if (isStudioHash(location.hash) && !isStatic()) return <Studio />;
   return <Dashboard route={route} />;
 }
 
@@ -41,9 +41,11 @@ function Dashboard(props: { route: Route }) {
             <main id="main" class="empty">
               <h1>Soft Power Observatory</h1>
               <p>No studies to show. Build one with `softpower build DIR` and serve it.</p>
-              <p>
-                <a href="#/studio">New study / Edit study</a>
-              </p>
+              {!isStatic() && (
+                <p>
+                  <a href="#/studio">New study / Edit study</a>
+                </p>
+              )}
             </main>
           );
         return <StudyView studies={list} study={study} route={route} />;
@@ -107,9 +109,11 @@ function StudyView(props: { studies: StudySummary[]; study: StudySummary; route:
                 </a>
               </li>
             ))}
-            <li>
-              <a href="#/studio">New study / Edit study</a>
-            </li>
+            {!isStatic() && (
+              <li>
+                <a href="#/studio">New study / Edit study</a>
+              </li>
+            )}
           </ul>
         </nav>
       </header>
@@ -131,6 +135,7 @@ function StudyView(props: { studies: StudySummary[]; study: StudySummary; route:
         {run.status === "ready" && (
           <p>
             Run {run.value.id} · built {run.value.finishedAt} · softpower {run.value.version}
+            {isStatic() && " · a static, read-only copy (softpower export-site)"}
           </p>
         )}
       </footer>

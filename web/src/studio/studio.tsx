@@ -1346,6 +1346,12 @@ function SharePage(p: EditorProps) {
             Study folder as a zip, with the data
           </a>
         </li>
+        <li>
+          <a href={studio.link(p.id, "site.zip", { run: "latest" })} download>
+            Read-only dashboard of the latest run, for any web server (zip)
+          </a>{" "}
+          (unzip it onto a web server; the CLI's <code>softpower export-site</code> writes the same)
+        </li>
       </ul>
     </Panel>
   );
