@@ -13,7 +13,7 @@ interface SavVar {
   __child_string_sysvars?: SavVar[];
 }
 interface SavMeta {
-  header: { compression?: { bias: number } | null };
+  header: { compression?: { bias: number } | null; n_cases?: number };
   sysvars: SavVar[];
   firstRecordPosition: number;
   getValueLabels(name: string): { val: number | string; label: string }[] | null;
@@ -124,7 +124,10 @@ export function decodeSavCases(bytes: Uint8Array, meta: SavMeta): SavCases {
       ? [v, ...(v.__child_string_sysvars ?? [])].map((s) => 1 + (s.__nb_string_contin_recs ?? 0))
       : [],
   );
-  let cap = 1024;
+  // The header's case count (-1 when the writer did not know it) sizes the columns once; more
+  // cases than it says still grow them by doubling.
+  const declared = meta.header.n_cases ?? -1;
+  let cap = declared > 0 ? declared : 1024;
   const numbers: (Float64Array | null)[] = kinds.map((k) =>
     k === 0 ? new Float64Array(cap) : null,
   );
@@ -212,7 +215,9 @@ export function decodeSavCases(bytes: Uint8Array, meta: SavMeta): SavCases {
   }
   return {
     n,
-    columns: kinds.map((k, j) => (k === 0 ? numbers[j]!.slice(0, n) : strings[j]!)),
+    columns: kinds.map((k, j) =>
+      k === 0 ? (n === cap ? numbers[j]! : numbers[j]!.slice(0, n)) : strings[j]!,
+    ),
   };
 }
 
