@@ -4,6 +4,7 @@ import type { SurveyDesign } from "./design.ts";
 import type { Domain } from "./estimators.ts";
 import { factor } from "./frame.ts";
 import { replicateCovariance, replicateSums } from "./replicate-sums.ts";
+import { replicateDfIn } from "./replicates.ts";
 import { linearisedVariance, stageCovarianceOfTotals } from "./variance.ts";
 
 /** The tests of independence R's `svychisq` offers (besides its saddlepoint/lincom ones). */
@@ -71,11 +72,12 @@ interface CellLayout {
 
 /**
  * Codes the cells of rowVar × colVar, as R's svychisq sees the design. The rows of R's design
- * are the domain's (R's subset() drops the others) or, for a calibrated design, all rows (R keeps
- * them with weight 0). The levels are the values present among those rows (R: unique()), in
+ * are the domain's (R's subset() drops the others) or, for a calibrated Taylor design, all rows
+ * (R keeps them with weight 0). The levels are the values present among those rows (R: unique()), in
  * factor order; a row is used when it has weight > 0, is in the domain and has both values
  * (na.rm = TRUE). R's N counts the design's rows (missing values included), and nu = distinct
- * first-stage PSUs − distinct strata among them (Taylor) or the replicate df (R `degf`).
+ * first-stage PSUs − distinct strata among them (Taylor) or the replicate df (R `degf`; in a
+ * domain, the rank of the domain rows' replicate weights − 1, as R recomputes it on a subset).
  *
  * @throws InputError for an unknown variable, a variable with fewer than two levels, a domain
  *   without respondents
@@ -94,7 +96,9 @@ function cellLayout(
   const cf = factor(design.frame, colVar);
   const n = design.n;
   const w = design.weights;
-  const keepAll = domain !== null && design.calibrations.length > 0;
+  // R's subset() keeps every row of a calibrated Taylor design (weight 0 outside) and drops
+  // the others' rows (always, for replicate designs).
+  const keepAll = domain !== null && !design.replicate && design.calibrations.length > 0;
   const inDesign = (i: number) => (domain === null || keepAll ? true : domain[i] === 1);
   const rowSeen = new Uint8Array(rf.levels.length);
   const colSeen = new Uint8Array(cf.levels.length);
@@ -152,7 +156,7 @@ function cellLayout(
       `crosstab of ${rowVar} by ${colVar}: no respondent${where} has both values and a weight > 0`,
     );
   let nu: number;
-  if (design.replicate) nu = design.replicate.df;
+  if (design.replicate) nu = domain ? replicateDfIn(design.replicate, domain) : design.replicate.df;
   else {
     const s = design.stages[0]!;
     const psu = new Uint8Array(s.nClusters);

@@ -372,22 +372,25 @@ export function hadamardOfOrder(order: number): number[][] {
  * Numerical rank of the n × R replicate weight matrix minus 1 (R's degf for replicate designs),
  * by Gram–Schmidt on the replicate columns with a relative tolerance (R uses qr(tol = 1e-5)).
  * With the "psu" layout the columns are w_i · M[psu_i, r], whose inner products are those of
- * the P-vectors sqrt(Σ_{i∈c} w_i²) · M[c, r]: the same rank from P × R numbers.
+ * the P-vectors sqrt(Σ_{i∈c} w_i²) · M[c, r]: the same rank from P × R numbers. With `keep`, only
+ * the rows where keep is 1 (R recomputes degf on a subset of a replicate design).
  */
-function replicateDf(layout: ReplicateLayout, R: number): number {
+function replicateDf(layout: ReplicateLayout, R: number, keep: Uint8Array | null = null): number {
   let vectors: Float64Array[];
   if (layout.kind === "psu") {
     const { base, psu, nPsu: P, multipliers } = layout;
     const s = new Float64Array(P);
-    for (let i = 0; i < base.length; i++) s[psu[i]!]! += base[i]! * base[i]!;
+    for (let i = 0; i < base.length; i++) if (!keep || keep[i]) s[psu[i]!]! += base[i]! * base[i]!;
     for (let c = 0; c < P; c++) s[c] = Math.sqrt(s[c]!);
     vectors = Array.from({ length: R }, (_, r) =>
       Float64Array.from(s, (sc, c) => sc * multipliers[c * R + r]!),
     );
   } else {
     const n = layout.matrix.length / R;
+    const rows: number[] = [];
+    for (let i = 0; i < n; i++) if (!keep || keep[i]) rows.push(i);
     vectors = Array.from({ length: R }, (_, r) =>
-      Float64Array.from({ length: n }, (_, i) => layout.matrix[i * R + r]!),
+      Float64Array.from(rows, (i) => layout.matrix[i * R + r]!),
     );
   }
   const basis: Float64Array[] = [];
@@ -410,6 +413,14 @@ function replicateDf(layout: ReplicateLayout, R: number): number {
     if (norm > 1e-5 * norm0) basis.push(v.map((x) => x / norm));
   }
   return basis.length - 1;
+}
+
+/**
+ * The df of a replicate design restricted to the rows where keep is 1 (R's degf of
+ * subset(design, ...): the rank of those rows' replicate weights − 1).
+ */
+export function replicateDfIn(rep: ReplicateWeights, keep: Uint8Array): number {
+  return replicateDf(rep.layout, rep.count, keep);
 }
 
 /** Supplied replicate weights (R `svrepdesign`), as design.json's "replicates" describes them. */

@@ -6,9 +6,10 @@
  *   dclus1 = svydesign(ids = ~dnum, weights = ~pw, fpc = ~fpc, data = apiclus1)
  *   dstrat = svydesign(ids = ~1, strata = ~stype, weights = ~pw, fpc = ~fpc, data = apistrat)
  *   dclus2 = svydesign(ids = ~dnum + snum, fpc = ~fpc1 + fpc2, data = apiclus2)
- *   jk1 = as.svrepdesign(dclus1, type = "JK1")
+ *   jk1 = as.svrepdesign(dclus1, type = "JK1"); jkn = as.svrepdesign(dstrat, type = "JKn")
  *   ps = postStratify(dclus1, ~stype, E 4421, H 755, M 1018)
- *   subset(dclus1, stype == "E"), subset(ps, stype == "E") (a domain here)
+ *   subset(dclus1, stype == "E"), subset(ps, stype == "E"), subset(jk1, stype == "E"),
+ *   subset(jkn, stype == "E") (domains here; R recomputes a replicate subset's degf)
  *   band = cut(api00, c(-Inf, 550, 650, 750, Inf), labels = a, b, c, d)
  */
 import { readFile } from "node:fs/promises";
@@ -65,8 +66,10 @@ describe.skipIf(!hasShared)("svyTable / svyChisq against R survey (api)", () => 
     const dstrat = buildDesign(st, { ids: [], strata: "stype", weights: "pw", fpc: ["fpc"] });
     const dclus2 = buildDesign(c2, { ids: ["dnum", "snum"], fpc: ["fpc1", "fpc2"] });
     const jk1 = asReplicateDesign(dclus1, "JK1");
+    const jkn = asReplicateDesign(dstrat, "JKn");
     const ps = postStratify(dclus1, "stype", { E: 4421, H: 755, M: 1018 });
     const E = levelMask(c1, "stype", "E");
+    const sE = levelMask(st, "stype", "E");
     const c = (design: SurveyDesign, row: string, col: string, domain: Domain = null) => ({
       design,
       row,
@@ -85,6 +88,8 @@ describe.skipIf(!hasShared)("svyTable / svyChisq against R survey (api)", () => 
       ps_schwide_awards: c(ps, "sch.wide", "awards"),
       ps_band_awards: c(ps, "band", "awards"),
       psE_schwide_awards: c(ps, "sch.wide", "awards", E),
+      jk1E_schwide_awards: c(jk1, "sch.wide", "awards", E),
+      jknE_schwide_awards: c(jkn, "sch.wide", "awards", sE),
     });
     const ch = parseCsv(await readFile(join(FIXTURES, "chisq.csv"), "utf8"), "chisq.csv");
     expect(ch.columns).toEqual(["case", "statistic", "value", "p_value", "df1", "df2"]);
@@ -103,9 +108,9 @@ describe.skipIf(!hasShared)("svyTable / svyChisq against R survey (api)", () => 
     table = tb.rows;
   });
 
-  it("covers every case of the fixtures (11 cases x 4 statistics)", () => {
+  it("covers every case of the fixtures (13 cases x 4 statistics)", () => {
     expect(new Set(chisq.map((r) => r[0])).size).toBe(Object.keys(cases).length);
-    expect(chisq.length).toBe(44);
+    expect(chisq.length).toBe(52);
     for (const r of [...chisq, ...table]) expect(cases[r[0]!], r[0]).toBeDefined();
   });
 
