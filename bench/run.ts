@@ -127,6 +127,7 @@ console.log(`\nrss at end: ${mb(process.memoryUsage().rss)}`);
 
 const { surveyBench } = await import("./survey.ts");
 await surveyBench();
+(await import("./survey-crosstab.ts")).surveyCrosstabBench();
 
 const { driversBench } = await import("./drivers.ts");
 await driversBench();
