@@ -10,6 +10,7 @@
  *   ps = postStratify(dclus1, ~stype, E 4421, H 755, M 1018)
  *   subset(dclus1, stype == "E"), subset(ps, stype == "E"), subset(jk1, stype == "E"),
  *   subset(jkn, stype == "E") (domains here; R recomputes a replicate subset's degf)
+ *   dclus1na: dclus1 with sch.wide missing on every 11th row and awards on every 7th
  *   band = cut(api00, c(-Inf, 550, 650, 750, Inf), labels = a, b, c, d)
  */
 import { readFile } from "node:fs/promises";
@@ -66,6 +67,15 @@ describe.skipIf(!hasShared)("svyTable / svyChisq against R survey (api)", () => 
     const dstrat = buildDesign(st, { ids: [], strata: "stype", weights: "pw", fpc: ["fpc"] });
     const dclus2 = buildDesign(c2, { ids: ["dnum", "snum"], fpc: ["fpc1", "fpc2"] });
     const jk1 = asReplicateDesign(dclus1, "JK1");
+    const c1na = await readSurveyFrame(api("apiclus1.csv"));
+    for (const [v, every] of [
+      ["sch.wide", 11],
+      ["awards", 7],
+    ] as const) {
+      const f = factor(c1na, v);
+      for (let i = every - 1; i < c1na.n; i += every) f.codes[i] = -1;
+    }
+    const dclus1na = buildDesign(c1na, { ids: ["dnum"], weights: "pw", fpc: ["fpc"] });
     const jkn = asReplicateDesign(dstrat, "JKn");
     const ps = postStratify(dclus1, "stype", { E: 4421, H: 755, M: 1018 });
     const E = levelMask(c1, "stype", "E");
@@ -90,6 +100,7 @@ describe.skipIf(!hasShared)("svyTable / svyChisq against R survey (api)", () => 
       psE_schwide_awards: c(ps, "sch.wide", "awards", E),
       jk1E_schwide_awards: c(jk1, "sch.wide", "awards", E),
       jknE_schwide_awards: c(jkn, "sch.wide", "awards", sE),
+      dclus1na_schwide_awards: c(dclus1na, "sch.wide", "awards"),
     });
     const ch = parseCsv(await readFile(join(FIXTURES, "chisq.csv"), "utf8"), "chisq.csv");
     expect(ch.columns).toEqual(["case", "statistic", "value", "p_value", "df1", "df2"]);
@@ -108,9 +119,9 @@ describe.skipIf(!hasShared)("svyTable / svyChisq against R survey (api)", () => 
     table = tb.rows;
   });
 
-  it("covers every case of the fixtures (13 cases x 4 statistics)", () => {
+  it("covers every case of the fixtures (14 cases x 4 statistics)", () => {
     expect(new Set(chisq.map((r) => r[0])).size).toBe(Object.keys(cases).length);
-    expect(chisq.length).toBe(52);
+    expect(chisq.length).toBe(56);
     for (const r of [...chisq, ...table]) expect(cases[r[0]!], r[0]).toBeDefined();
   });
 
