@@ -8,6 +8,9 @@
  *   dclus2 = svydesign(ids = ~dnum + snum, fpc = ~fpc1 + fpc2, data = apiclus2)
  *   jk1 = as.svrepdesign(dclus1, type = "JK1"); jkn = as.svrepdesign(dstrat, type = "JKn")
  *   ps = postStratify(dclus1, ~stype, E 4421, H 755, M 1018)
+ *   rk = rake(dclus1, ~stype E 4421, H 755, M 1018; ~sch.wide No 1072, Yes 5122)
+ *   lin = calibrate(dclus1, ~stype + api99, (Intercept) 6194, stypeH 755, stypeM 1018,
+ *     api99 3914069)
  *   subset(dclus1, stype == "E"), subset(ps, stype == "E"), subset(jk1, stype == "E"),
  *   subset(jkn, stype == "E") (domains here; R recomputes a replicate subset's degf)
  *   dclus1na: dclus1 with sch.wide missing on every 11th row and awards on every 7th
@@ -19,7 +22,7 @@ import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { readSurveyFrame } from "../../src/io/survey-data.ts";
 import { parseCsv } from "../../src/io/table.ts";
-import { postStratify } from "../../src/survey/calibrate.ts";
+import { calibrate, postStratify, rake } from "../../src/survey/calibrate.ts";
 import { svyChisq, svyTable } from "../../src/survey/crosstab.ts";
 import { buildDesign, type SurveyDesign } from "../../src/survey/design.ts";
 import type { Domain } from "../../src/survey/estimators.ts";
@@ -78,6 +81,16 @@ describe.skipIf(!hasShared)("svyTable / svyChisq against R survey (api)", () => 
     const dclus1na = buildDesign(c1na, { ids: ["dnum"], weights: "pw", fpc: ["fpc"] });
     const jkn = asReplicateDesign(dstrat, "JKn");
     const ps = postStratify(dclus1, "stype", { E: 4421, H: 755, M: 1018 });
+    const rk = rake(dclus1, {
+      stype: { E: 4421, H: 755, M: 1018 },
+      "sch.wide": { No: 1072, Yes: 5122 },
+    });
+    const lin = calibrate(dclus1, {
+      "(Intercept)": 6194,
+      stypeH: 755,
+      stypeM: 1018,
+      api99: 3914069,
+    });
     const E = levelMask(c1, "stype", "E");
     const sE = levelMask(st, "stype", "E");
     const c = (design: SurveyDesign, row: string, col: string, domain: Domain = null) => ({
@@ -101,6 +114,8 @@ describe.skipIf(!hasShared)("svyTable / svyChisq against R survey (api)", () => 
       jk1E_schwide_awards: c(jk1, "sch.wide", "awards", E),
       jknE_schwide_awards: c(jkn, "sch.wide", "awards", sE),
       dclus1na_schwide_awards: c(dclus1na, "sch.wide", "awards"),
+      rake_band_awards: c(rk, "band", "awards"),
+      linear_band_stype: c(lin, "band", "stype"),
     });
     const ch = parseCsv(await readFile(join(FIXTURES, "chisq.csv"), "utf8"), "chisq.csv");
     expect(ch.columns).toEqual(["case", "statistic", "value", "p_value", "df1", "df2"]);
@@ -119,9 +134,9 @@ describe.skipIf(!hasShared)("svyTable / svyChisq against R survey (api)", () => 
     table = tb.rows;
   });
 
-  it("covers every case of the fixtures (14 cases x 4 statistics)", () => {
+  it("covers every case of the fixtures (16 cases x 4 statistics)", () => {
     expect(new Set(chisq.map((r) => r[0])).size).toBe(Object.keys(cases).length);
-    expect(chisq.length).toBe(56);
+    expect(chisq.length).toBe(64);
     for (const r of [...chisq, ...table]) expect(cases[r[0]!], r[0]).toBeDefined();
   });
 
