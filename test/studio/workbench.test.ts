@@ -26,6 +26,7 @@ import { storePath } from "../../src/store/db.ts";
 import { readRunTable } from "../../src/store/read.ts";
 import type { TableData } from "../../src/store/types.ts";
 import { BuildRunner } from "../../src/studio/build-runner.ts";
+import { readModel } from "../../src/studio/model.ts";
 import { Workspace } from "../../src/studio/workspace.ts";
 import { buildStudy } from "../../src/study/build.ts";
 import { loadStudy } from "../../src/study/load.ts";
@@ -377,7 +378,7 @@ describe("workbench in Chromium", () => {
     await page.getByRole("link", { name: "4. Index" }).click();
     await page.getByLabel("Framework (iMeta file)").selectOption("data/two-pillars-iMeta.csv");
     await page.getByLabel("Indicators (iData file)").selectOption("data/indicators.csv");
-    await page.getByLabel("Normalise").selectOption("n_minmax");
+    await page.getByLabel("Normalise", { exact: true }).selectOption("n_minmax");
     await page.getByLabel("Weight of Tech").waitFor();
     await axe("index page with the framework");
     await buildFromUi();
@@ -390,7 +391,7 @@ describe("workbench in Chromium", () => {
     await page.getByLabel("Weight of Culture").fill("3");
     await page.getByRole("button", { name: "Save framework" }).click();
     await page.getByText(/Framework saved to framework.csv/).waitFor();
-    await page.getByLabel("Normalise").selectOption("n_zscore");
+    await page.getByLabel("Normalise", { exact: true }).selectOption("n_zscore");
     await page.screenshot({ path: join(ARTIFACTS, "index.png"), fullPage: true });
     await buildFromUi();
     const second = await ranks();
@@ -413,4 +414,102 @@ describe("workbench in Chromium", () => {
   }, 300_000);
 
   if (!hasShared) it("Pew 2005 flow: SKIPPED, ../shared/data is absent", () => undefined);
+
+  it("editors of the demo study: drivers, media, segments, uncertainty and step parameters check as you type, then save", async () => {
+    const dir = join(tmp, "studies", "demo-editors");
+    await mkdir(dir, { recursive: true });
+    await cp(join(ROOT, "examples/demo/study.yaml"), join(dir, "study.yaml"));
+    await cp(join(ROOT, "examples/demo/data"), join(dir, "data"), { recursive: true });
+    const at = (p: string) => page.goto(`${server.url}?token=${TOKEN}#/studio/demo-editors/${p}`);
+    // Drivers: the groups box reads what it can, the CLI's words for the rest.
+    await at("drivers");
+    const groups = page.getByLabel(/^Groups of predictors/);
+    await expect.poll(() => groups.inputValue()).toBe("Tech companies: huawei_fav, tiktok_fav");
+    await groups.fill("Tech companies huawei_fav");
+    await page.getByText("line 1: write the group's name, a colon, then its predictors").waitFor();
+    await groups.fill("Tech companies: huawei_fav, tiktok_fav\nEconomy: chn_economy, chn_business");
+    await page.getByLabel(/^Target whose image/).fill("China");
+    await page.getByText(/\(drivers\.0\.target\): expected an ISO3 code such as CHN/).waitFor();
+    await page.getByLabel(/^Target whose image/).fill("CHN");
+    // Media: a bias row with a bad target gets the CLI's message at its key.
+    await page.getByRole("button", { name: "Add a bias comparison" }).click();
+    await page
+      .getByLabel("Bias 3 outlet group (outlet=NAME or outlet_country=ISO3)")
+      .fill("outlet_country=USA");
+    await page.getByLabel("Bias 3 target (ISO3)").fill("usa");
+    await page.getByLabel("Bias 3 comparison countries (ISO3, comma-separated)").fill("GBR, IND");
+    await page.getByText(/\(media\.bias\.2\.target\): expected an ISO3 code such as CHN/).waitFor();
+    await page.getByLabel("Bias 3 target (ISO3)").fill("CHN");
+    await page.getByLabel("text", { exact: true }).fill("text");
+    await axe("drivers and media editors");
+    await expect.poll(() => page.getByTestId("save-status").textContent()).toBe("Unsaved changes");
+    await page.getByRole("button", { name: "Save study.yaml" }).click();
+    await expect.poll(() => page.getByTestId("save-status").textContent()).toBe("Saved");
+    // Survey: a segment whose bands cannot be read, then fixed.
+    await at("survey");
+    await page.getByRole("button", { name: "Add a segment" }).click();
+    await page.getByLabel("Segment 4 name").fill("older");
+    await page.getByLabel("Segment 4 variable").selectOption("age");
+    await page.getByLabel("Segment 4 bands").fill("18-64, 65+");
+    await page.getByText('segment 4: "65+" is not a band such as 18-29').waitFor();
+    await page.getByLabel("Segment 4 bands").fill("18-64, 65-85");
+    await page.getByLabel("Segment 4 labels").fill("under 65, 65+");
+    await page.getByRole("checkbox", { name: "older" }).check();
+    await axe("survey page with segments");
+    await page.getByRole("button", { name: "Save study.yaml" }).click();
+    await expect.poll(() => page.getByTestId("save-status").textContent()).toBe("Saved");
+    // Index: Sobol with too few runs (the CLI's message), then valid; treat parameters as JSON.
+    await at("index");
+    await page.getByLabel("Analysis", { exact: true }).selectOption("sobol");
+    const runs = page.getByLabel(/^Base samples N/);
+    await runs.fill("2");
+    await page.getByText(/\(index\.uncertainty\.runs\)/).waitFor();
+    await runs.fill("64");
+    const treat = page.getByLabel("treat parameters");
+    await treat.fill('{"winmax": 4');
+    await page
+      .getByText(/not valid JSON/)
+      .first()
+      .waitFor();
+    await treat.fill('{"winmax": 4, "skew_thresh": 2, "kurt_thresh": 3.5}');
+    await axe("index page with the uncertainty editor");
+    await page.getByRole("button", { name: "Save study.yaml" }).click();
+    await expect.poll(() => page.getByTestId("save-status").textContent()).toBe("Saved");
+    await page.screenshot({ path: join(ARTIFACTS, "editors-index.png"), fullPage: true });
+    // What was written reads back, with the CLI's own parser, as edited.
+    const { model, issues } = await readModel(dir);
+    expect(issues).toEqual([]);
+    const study = model.study as {
+      drivers: { groups: unknown; target: string }[];
+      media: { bias: unknown[]; fields: unknown };
+      survey: { segments: string[] };
+      index: { uncertainty: { type: string; runs: number }; pipeline: { treat: unknown } };
+    };
+    expect(study.drivers[0]!.groups).toEqual({
+      "Tech companies": ["huawei_fav", "tiktok_fav"],
+      Economy: ["chn_economy", "chn_business"],
+    });
+    expect(study.drivers[0]!.target).toBe("CHN");
+    expect(study.media.bias.at(-1)).toEqual({
+      group: "outlet_country=USA",
+      target: "CHN",
+      compare: ["GBR", "IND"],
+    });
+    expect(study.media.fields).toEqual({ fields: { text: "text" } });
+    expect(study.survey.segments).toEqual(["older"]);
+    expect(study.index.uncertainty).toMatchObject({ type: "sobol", runs: 64 });
+    expect(study.index.pipeline.treat).toEqual({ winmax: 4, skew_thresh: 2, kurt_thresh: 3.5 });
+    const ratings = model.specs.find((x) => x.key === "survey.ratings")!.content as {
+      segments: Record<string, unknown>;
+    };
+    expect(ratings.segments.older).toEqual({
+      variable: "age",
+      bands: [
+        [18, 64],
+        [65, 85],
+      ],
+      labels: ["under 65", "65+"],
+    });
+    expect(errors).toEqual([]);
+  }, 180_000);
 });

@@ -18,6 +18,32 @@ import {
   studio,
   studioToken,
 } from "./client.ts";
+import {
+  type BiasRow,
+  biasOf,
+  biasRows,
+  compact,
+  DEFAULT_FACTORS,
+  FIELD_KEYS,
+  formatGroups,
+  formatJson,
+  formatList,
+  formatPairs,
+  numberOf,
+  type Parsed,
+  parseGroups,
+  parseJson,
+  parseList,
+  parseNumbers,
+  parsePairs,
+  type SegmentRow,
+  segmentRows,
+  segmentsOf,
+  stepParams,
+  withField,
+  withStepParams,
+  withUncertainty,
+} from "./edits.ts";
 import "./studio.css";
 
 export const STUDIO_PAGES = [
@@ -179,6 +205,91 @@ function TextField(props: {
     </div>
   );
 }
+
+/**
+ * A text box whose text is read by `parse` as the user types: a reading error shows under it at
+ * once; a value that reads goes to `onChange` (then to the server's validator, whose messages
+ * come back in `issues`). The text stays as typed while the box has focus.
+ */
+function ParsedField<T>(props: {
+  id: string;
+  label: string;
+  text: string;
+  parse: (text: string) => Parsed<T>;
+  onChange: (v: T) => void;
+  issues?: Issue[];
+  multiline?: boolean;
+  hint?: string;
+}) {
+  const [text, setText] = useState(props.text);
+  const [error, setError] = useState("");
+  const focused = useRef(false);
+  useEffect(() => {
+    if (!focused.current) setText(props.text);
+  }, [props.text]);
+  const issues = props.issues ?? [];
+  const describedBy =
+    [props.hint ? `${props.id}-hint` : "", error || issues.length ? `${props.id}-issues` : ""]
+      .filter(Boolean)
+      .join(" ") || undefined;
+  const onInput = (v: string) => {
+    setText(v);
+    const r = props.parse(v);
+    if (r.error !== undefined) setError(r.error);
+    else {
+      setError("");
+      props.onChange(r.value as T);
+    }
+  };
+  const common = {
+    id: props.id,
+    value: text,
+    "aria-invalid": error !== "" || issues.length > 0,
+    "aria-describedby": describedBy,
+    onFocus: () => {
+      focused.current = true;
+    },
+    onBlur: () => {
+      focused.current = false;
+    },
+  };
+  return (
+    <div class="form-row">
+      <label for={props.id}>{props.label}</label>
+      {props.hint && (
+        <p class="hint" id={`${props.id}-hint`}>
+          {props.hint}
+        </p>
+      )}
+      {props.multiline ? (
+        <textarea
+          {...common}
+          onInput={(e) => onInput((e.currentTarget as HTMLTextAreaElement).value)}
+        />
+      ) : (
+        <input
+          {...common}
+          type="text"
+          onInput={(e) => onInput((e.currentTarget as HTMLInputElement).value)}
+        />
+      )}
+      {error || issues.length ? (
+        <ul class="issues" id={`${props.id}-issues`} aria-live="polite">
+          {error && <li>{error}</li>}
+          {issues.map((i) => (
+            <li key={`${i.file}${i.key}${i.message}`}>
+              {i.file}
+              {i.line ? ` line ${i.line}` : ""}
+              {i.key ? ` (${i.key})` : ""}: {i.message}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
+  );
+}
+
+const asText = (t: string): Parsed<string> => ({ value: t });
 
 function Choice(props: {
   id: string;
@@ -713,6 +824,159 @@ function useColumns(id: string, path: string | undefined) {
   return preview;
 }
 
+/**
+ * The ratings map's segments (age band, gender, education…): name, variable, numeric bands and
+ * labels; and which of them the study breaks the ratings down by (survey.segments).
+ */
+function SegmentsPanel(
+  p: EditorProps & {
+    names: string[];
+    segments: unknown;
+    chosen: unknown;
+    setSegments: (v: Obj) => void;
+    setChosen: (v: string[]) => void;
+  },
+) {
+  const [rows, setRows] = useState<SegmentRow[]>(() => segmentRows(p.segments));
+  const [error, setError] = useState("");
+  const chosen = Array.isArray(p.chosen) ? (p.chosen as string[]) : [];
+  const commit = (next: SegmentRow[]) => {
+    setRows(next);
+    const r = segmentsOf(next);
+    if (r.error !== undefined) setError(r.error);
+    else {
+      setError("");
+      p.setSegments(r.value);
+    }
+  };
+  const set = (k: number, patch: Partial<SegmentRow>) =>
+    commit(rows.map((r, j) => (j === k ? { ...r, ...patch } : r)));
+  const names = rows.map((r) => r.name).filter((n) => n !== "");
+  return (
+    <Panel title="Segments">
+      <p class="hint">
+        Breakdowns of every rating: a variable's categories, or numeric bands such as 18-29, 30-49,
+        50-120 (inclusive) with their labels.
+      </p>
+      {rows.length > 0 && (
+        <table class="segments">
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Variable</th>
+              <th scope="col">Bands (low-high)</th>
+              <th scope="col">Labels</th>
+              <th scope="col">
+                <span class="sr-only">Remove</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r, k) => (
+              <tr key={k}>
+                <td>
+                  <input
+                    id={`field-survey.ratings.segments.${k}.name`}
+                    aria-label={`Segment ${k + 1} name`}
+                    value={r.name}
+                    onInput={(e) => set(k, { name: (e.currentTarget as HTMLInputElement).value })}
+                  />
+                </td>
+                <td>
+                  <select
+                    aria-label={`Segment ${k + 1} variable`}
+                    value={r.variable}
+                    onChange={(e) =>
+                      set(k, { variable: (e.currentTarget as HTMLSelectElement).value })
+                    }
+                  >
+                    <option value="">(choose)</option>
+                    {p.names
+                      .concat(r.variable && !p.names.includes(r.variable) ? [r.variable] : [])
+                      .map((n) => (
+                        <option key={n} value={n}>
+                          {n}
+                        </option>
+                      ))}
+                  </select>
+                </td>
+                <td>
+                  <input
+                    aria-label={`Segment ${k + 1} bands`}
+                    value={r.bands}
+                    placeholder="none: categories"
+                    onInput={(e) => set(k, { bands: (e.currentTarget as HTMLInputElement).value })}
+                  />
+                </td>
+                <td>
+                  <input
+                    aria-label={`Segment ${k + 1} labels`}
+                    value={r.labels}
+                    onInput={(e) => set(k, { labels: (e.currentTarget as HTMLInputElement).value })}
+                  />
+                </td>
+                <td>
+                  <button
+                    type="button"
+                    aria-label={`Remove segment ${r.name || k + 1}`}
+                    onClick={() => commit(rows.filter((_, j) => j !== k))}
+                  >
+                    ×
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <button
+        type="button"
+        onClick={() =>
+          commit([
+            ...rows,
+            { name: `segment${rows.length + 1}`, variable: "", bands: "", labels: "" },
+          ])
+        }
+      >
+        Add a segment
+      </button>
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+      {names.length > 0 && (
+        <fieldset>
+          <legend>Break the ratings down by (none ticked: all segments)</legend>
+          {names.map((n) => (
+            <label key={n} class="check">
+              <input
+                type="checkbox"
+                checked={chosen.includes(n)}
+                onChange={(e) =>
+                  p.setChosen(
+                    (e.currentTarget as HTMLInputElement).checked
+                      ? [...chosen, n]
+                      : chosen.filter((x) => x !== n),
+                  )
+                }
+              />{" "}
+              {n}
+            </label>
+          ))}
+        </fieldset>
+      )}
+      <Issues
+        id="survey-segments-issues"
+        issues={p.issuesAt("survey.segments").concat(
+          p.issuesAt("survey.ratings.segments"),
+          p.issues.filter((i) => /^segments\b/.test(i.key)),
+        )}
+      />
+    </Panel>
+  );
+}
+
 function SurveyPage(p: EditorProps) {
   const survey = asObj(p.model.study.survey);
   const data = typeof survey.data === "string" ? survey.data : "";
@@ -970,8 +1234,19 @@ function SurveyPage(p: EditorProps) {
         >
           Add a rating
         </button>
-        <Issues id="survey-ratings-issues" issues={p.issuesAt("survey.ratings")} />
+        <Issues
+          id="survey-ratings-issues"
+          issues={p.issuesAt("survey.ratings").filter((i) => !/(^|\.)segments\b/.test(i.key))}
+        />
       </Panel>
+      <SegmentsPanel
+        {...p}
+        names={names}
+        segments={ratings.segments}
+        chosen={survey.segments}
+        setSegments={(v) => setRatings({ segments: v })}
+        setChosen={(v) => setSurvey({ segments: v.length ? v : undefined })}
+      />
       <Panel title="Live estimate">
         <div role="status" aria-live="polite" data-testid="estimate">
           {est && item ? (
@@ -1033,7 +1308,6 @@ function IndexPage(p: EditorProps) {
   const norm = asObj(pipeline.normalise);
   const agg = asObj(pipeline.aggregate);
   const imp = asObj(pipeline.impute);
-  const unc = asObj(p.spec("index.uncertainty"));
   return (
     <>
       <Panel title="Framework and data">
@@ -1055,7 +1329,11 @@ function IndexPage(p: EditorProps) {
         />
         <Issues
           id="index-issues"
-          issues={p.issuesAt("index").filter((i) => !i.key.startsWith("index.pipeline"))}
+          issues={p
+            .issuesAt("index")
+            .filter(
+              (i) => !i.key.startsWith("index.pipeline") && !i.key.startsWith("index.uncertainty"),
+            )}
         />
         {typeof index.meta === "string" && index.meta !== "" && (
           <FrameworkEditor
@@ -1094,33 +1372,129 @@ function IndexPage(p: EditorProps) {
           options={AGGREGATE}
           onChange={(v) => setStep("aggregate", { ...agg, method: v })}
         />
+        <fieldset>
+          <legend>Step parameters (COINr names, JSON; checked as you type)</legend>
+          {STEPS.map((step) => (
+            <ParsedField
+              key={step}
+              id={`field-index.pipeline.${step}.params`}
+              label={`${step} parameters`}
+              text={pipeline[step] === undefined ? "" : formatJson(stepParams(pipeline[step]))}
+              parse={parseJson}
+              onChange={(v) =>
+                setStep(
+                  step,
+                  v === undefined &&
+                    (step === "denominate" || step === "screen" || step === "treat")
+                    ? undefined
+                    : withStepParams(pipeline[step], v),
+                )
+              }
+              hint={STEP_HINTS[step]}
+              multiline
+            />
+          ))}
+        </fieldset>
         <Issues id="pipeline-issues" issues={p.issuesAt("index.pipeline")} />
       </Panel>
-      <Panel title="Uncertainty">
-        <TextField
-          id="field-index.uncertainty"
-          label="Monte Carlo runs (0 = none)"
-          type="number"
-          value={String(unc.runs ?? 0)}
-          onInput={(v) => {
-            const n = Number(v);
-            if (!(n > 0)) setIndex({ uncertainty: undefined });
-            else if (typeof index.uncertainty === "string")
-              p.setSpec("index.uncertainty", { ...unc, runs: n });
-            else
-              setIndex({
-                uncertainty: {
-                  type: "uncertainty",
-                  factors: [{ name: "Weights", noise: { levels: [2], factor: 0.25 } }],
-                  ...unc,
-                  runs: n,
-                },
-              });
-          }}
-          issues={p.issuesAt("index.uncertainty")}
-        />
-      </Panel>
+      <UncertaintyPanel
+        spec={p.spec("index.uncertainty")}
+        issues={p.issuesAt("index.uncertainty")}
+        set={(next) => {
+          if (next === undefined) setIndex({ uncertainty: undefined });
+          else if (typeof index.uncertainty === "string") p.setSpec("index.uncertainty", next);
+          else setIndex({ uncertainty: next });
+        }}
+      />
     </>
+  );
+}
+
+const STEPS = ["denominate", "impute", "screen", "treat", "normalise", "aggregate"] as const;
+const STEP_HINTS: Record<(typeof STEPS)[number], string> = {
+  denominate: 'e.g. {"map": {"gdp": "population"}}; empty: no step',
+  impute: 'e.g. {"group": "income_group"} (with i_mean_grp)',
+  screen: 'e.g. {"by": "byNA", "dat_thresh": 0.5}; empty: no step',
+  treat: 'e.g. {"winmax": 5, "skew_thresh": 2, "kurt_thresh": 3.5}; empty: no step',
+  normalise: 'e.g. {"params": {"l_u": [0, 100]}}',
+  aggregate: 'e.g. {"p": 2} (a_genmean), {"dat_thresh": 0.5}',
+};
+
+/** index.uncertainty: Monte Carlo ranks or a Sobol analysis; runs, seed, bootstrap, factors. */
+function UncertaintyPanel(props: {
+  spec: Obj | undefined;
+  issues: Issue[];
+  set: (next: Obj | undefined) => void;
+}) {
+  const unc = props.spec;
+  const type = unc ? String(unc.type ?? "uncertainty") : "";
+  const patch = (x: Obj) => props.set(withUncertainty(unc, x));
+  const at = (k: string) =>
+    props.issues.filter(
+      (i) =>
+        i.key === `index.uncertainty.${k}` ||
+        i.key === k ||
+        i.key.startsWith(`${k}.`) ||
+        i.key.startsWith(`index.uncertainty.${k}.`),
+    );
+  return (
+    <Panel title="Uncertainty and sensitivity">
+      <Choice
+        id="field-index.uncertainty.type"
+        label="Analysis"
+        value={type}
+        options={["uncertainty", "sobol"]}
+        none="(none)"
+        onChange={(v) =>
+          props.set(
+            v === ""
+              ? undefined
+              : withUncertainty(unc ?? { runs: 100, factors: DEFAULT_FACTORS }, { type: v }),
+          )
+        }
+      />
+      {unc && (
+        <>
+          <ParsedField
+            id="field-index.uncertainty"
+            label={type === "sobol" ? "Base samples N (N(d + 2) runs in all)" : "Monte Carlo runs"}
+            text={unc.runs === undefined ? "" : String(unc.runs)}
+            parse={asText}
+            onChange={(v) => patch({ runs: numberOf(v) })}
+            issues={at("runs")}
+          />
+          <ParsedField
+            id="field-index.uncertainty.seed"
+            label="Seed (empty: the study's seed)"
+            text={unc.seed === undefined ? "" : String(unc.seed)}
+            parse={asText}
+            onChange={(v) => patch({ seed: numberOf(v) })}
+            issues={at("seed")}
+          />
+          {type === "sobol" && (
+            <ParsedField
+              id="field-index.uncertainty.nboot"
+              label="Bootstrap replications of the Sobol intervals (default 1000; 0: none)"
+              text={unc.nboot === undefined ? "" : String(unc.nboot)}
+              parse={asText}
+              onChange={(v) => patch({ nboot: numberOf(v) })}
+              issues={at("nboot")}
+            />
+          )}
+          <ParsedField
+            id="field-index.uncertainty.factors"
+            label="Factors (JSON list)"
+            hint='Each a weight noise {"name", "noise": {"levels", "factor"}}, a parameter {"name", "step", "param", "values"}, alternatives {"name", "step", "alternatives"} or {"name", "exclude": [codes]}'
+            text={formatJson(unc.factors)}
+            parse={parseJson}
+            onChange={(v) => patch({ factors: v })}
+            issues={at("factors")}
+            multiline
+          />
+        </>
+      )}
+      {!unc && <Issues id="uncertainty-issues" issues={props.issues} />}
+    </Panel>
   );
 }
 
@@ -1182,7 +1556,68 @@ function DriversPage(p: EditorProps) {
           none="(none)"
           onChange={(v) => set({ by: v || undefined })}
         />
-        <Issues id="drivers-issues" issues={p.issuesAt("drivers")} />
+        <ParsedField
+          id="field-drivers.0.groups"
+          label="Groups of predictors reported together (one per line: name: predictors)"
+          hint="e.g. Tech companies: huawei_fav, tiktok_fav"
+          text={formatGroups(d.groups)}
+          parse={parseGroups}
+          onChange={(v) => set({ groups: Object.keys(v).length ? v : undefined })}
+          issues={p.issuesAt("drivers.0.groups")}
+          multiline
+        />
+        <ParsedField
+          id="field-drivers.0.target"
+          label="Target whose image this explains (ISO3, optional)"
+          text={String(d.target ?? "")}
+          parse={asText}
+          onChange={(v) => set({ target: v.trim() || undefined })}
+          issues={p.issuesAt("drivers.0.target")}
+        />
+        <ParsedField
+          id="field-drivers.0.missing_codes"
+          label="No-answer codes (missing in outcome and predictors)"
+          text={formatList(d.missing_codes)}
+          parse={parseNumbers}
+          onChange={(v) => set({ missing_codes: v.length ? v : undefined })}
+          issues={p.issuesAt("drivers.0.missing_codes")}
+        />
+        <fieldset>
+          <legend>Methods (default lmg)</legend>
+          {DRIVER_METHODS.map((m) => {
+            const methods = Array.isArray(d.methods) ? (d.methods as string[]) : [];
+            return (
+              <label key={m} class="check">
+                <input
+                  type="checkbox"
+                  checked={methods.includes(m)}
+                  onChange={(e) =>
+                    set({
+                      methods: (e.currentTarget as HTMLInputElement).checked
+                        ? [...methods, m]
+                        : methods.filter((x) => x !== m),
+                    })
+                  }
+                />{" "}
+                {m}
+              </label>
+            );
+          })}
+        </fieldset>
+        <ParsedField
+          id="field-drivers.0.bootstrap"
+          label="Bootstrap replications (default 200; 0: none)"
+          text={d.bootstrap === undefined ? "" : String(d.bootstrap)}
+          parse={asText}
+          onChange={(v) => set({ bootstrap: numberOf(v) })}
+          issues={p.issuesAt("drivers.0.bootstrap")}
+        />
+        <Issues
+          id="drivers-issues"
+          issues={p
+            .issuesAt("drivers")
+            .filter((i) => !/^drivers\.0\.(groups|target|missing_codes|bootstrap)\b/.test(i.key))}
+        />
         {drivers.length > 0 && (
           <button
             type="button"
@@ -1203,8 +1638,152 @@ function DriversPage(p: EditorProps) {
           none="(no media)"
           onChange={(v) => p.setSection("media", v ? { ...media, corpus: v } : undefined)}
         />
-        <Issues id="media-issues" issues={p.issuesAt("media")} />
+        {typeof media.corpus === "string" && media.corpus !== "" && (
+          <MediaEditor {...p} media={media} />
+        )}
+        <Issues
+          id="media-issues"
+          issues={p.issuesAt("media").filter((i) => !/^media\.(fields|targets|bias)\b/.test(i.key))}
+        />
       </Panel>
+    </>
+  );
+}
+
+const DRIVER_METHODS = ["lmg", "dominance", "rw", "first", "last", "betasq", "pratt"];
+
+/** The media section beyond the corpus: field map, targets, period, bias comparisons. */
+function MediaEditor(p: EditorProps & { media: Obj }) {
+  const media = p.media;
+  const setMedia = (patch: Obj) => {
+    const next = { ...media, ...patch };
+    for (const k of Object.keys(next)) if (next[k] === undefined) delete next[k];
+    p.setSection("media", next);
+  };
+  const fields = p.spec("media.fields");
+  const setFields = (next: Obj) => {
+    if (typeof media.fields === "string") p.setSpec("media.fields", next);
+    else setMedia({ fields: Object.keys(next).length ? next : undefined });
+  };
+  const map = fields ?? {};
+  const fieldIssues = (k: string) =>
+    p.issuesAt(`media.fields.${k}`).concat(p.issues.filter((i) => i.key === `fields.${k}`));
+  const [rows, setRows] = useState<BiasRow[]>(() => biasRows(media.bias));
+  const setBias = (next: BiasRow[]) => {
+    setRows(next);
+    setMedia({ bias: next.length ? biasOf(next) : undefined });
+  };
+  const setRow = (k: number, patch: Partial<BiasRow>) =>
+    setBias(rows.map((r, j) => (j === k ? { ...r, ...patch } : r)));
+  return (
+    <>
+      <fieldset>
+        <legend>Field map: the corpus column holding each field (empty: the default name)</legend>
+        {FIELD_KEYS.map((k) => (
+          <ParsedField
+            key={k}
+            id={`field-media.fields.${k}`}
+            label={k}
+            text={String(asObj(map.fields)[k] ?? "")}
+            parse={asText}
+            onChange={(v) => setFields(withField(map, k, v.trim()))}
+            issues={fieldIssues(k)}
+          />
+        ))}
+        <ParsedField
+          id="field-media.fields.outlet_country_map"
+          label="Outlets' countries (one per line: outlet = ISO3)"
+          text={formatPairs(map.outlet_country)}
+          parse={parsePairs}
+          onChange={(v) => setFields(compact({ ...map, outlet_country: v }))}
+          issues={p
+            .issuesAt("media.fields")
+            .filter((i) => !FIELD_KEYS.some((k) => i.key === `media.fields.${k}`))}
+          multiline
+        />
+      </fieldset>
+      <ParsedField
+        id="field-media.targets"
+        label="Targets to report (ISO3, comma-separated; empty: the study's targets)"
+        text={formatList(media.targets)}
+        parse={(t) => ({ value: parseList(t) })}
+        onChange={(v) => setMedia({ targets: v.length ? v : undefined })}
+        issues={p.issuesAt("media.targets")}
+      />
+      <Choice
+        id="field-media.period"
+        label="Period"
+        value={String(media.period ?? "month")}
+        options={["day", "week", "month", "year"]}
+        onChange={(v) => setMedia({ period: v === "month" ? undefined : v })}
+      />
+      <fieldset>
+        <legend>Bias comparisons: tone toward a target against a comparison set</legend>
+        {rows.length > 0 && (
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Outlet group</th>
+                <th scope="col">Target</th>
+                <th scope="col">Compared with</th>
+                <th scope="col">
+                  <span class="sr-only">Remove</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r, k) => (
+                <tr key={k}>
+                  <td>
+                    <input
+                      id={`field-media.bias.${k}`}
+                      aria-label={`Bias ${k + 1} outlet group (outlet=NAME or outlet_country=ISO3)`}
+                      value={r.group}
+                      onInput={(e) =>
+                        setRow(k, { group: (e.currentTarget as HTMLInputElement).value })
+                      }
+                    />
+                  </td>
+                  <td>
+                    <input
+                      aria-label={`Bias ${k + 1} target (ISO3)`}
+                      value={r.target}
+                      onInput={(e) =>
+                        setRow(k, { target: (e.currentTarget as HTMLInputElement).value })
+                      }
+                    />
+                  </td>
+                  <td>
+                    <input
+                      aria-label={`Bias ${k + 1} comparison countries (ISO3, comma-separated)`}
+                      value={r.compare}
+                      onInput={(e) =>
+                        setRow(k, { compare: (e.currentTarget as HTMLInputElement).value })
+                      }
+                    />
+                  </td>
+                  <td>
+                    <button
+                      type="button"
+                      aria-label={`Remove bias comparison ${k + 1}`}
+                      onClick={() => setBias(rows.filter((_, j) => j !== k))}
+                    >
+                      ×
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        <button
+          type="button"
+          onClick={() => setBias([...rows, { group: "outlet_country=", target: "", compare: "" }])}
+        >
+          Add a bias comparison
+        </button>
+        <Issues id="media-bias-issues" issues={p.issuesAt("media.bias")} />
+      </fieldset>
     </>
   );
 }
