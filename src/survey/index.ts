@@ -37,6 +37,7 @@ export {
 } from "./estimators.ts";
 export { frameFromColumns, type SurveyFrame } from "./frame.ts";
 export { svyGlm } from "./glm.ts";
+export { type SvyOlrResult, svyOlr } from "./olr.ts";
 export { perceptions, RatingsMapSchema } from "./perceptions.ts";
 export { svyQuantile, weightedQuantile } from "./quantile.ts";
 export { asReplicateDesign, suppliedReplicateDesign } from "./replicates.ts";
