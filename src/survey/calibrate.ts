@@ -147,37 +147,51 @@ export function rake(design: SurveyDesign, margins: Margins, opts: RakeOptions =
     }
     return t;
   };
+  /** One pass: post-stratify on each margin in turn (the weights after each margin kept). */
+  const onePass = (w0: Float64Array) => {
+    let w: Float64Array = w0;
+    const pass: { codes: Int32Array; levels: number; w: Float64Array }[] = [];
+    names.forEach((v, m) => {
+      const f = facs[m]!;
+      const levels = levelsOf[m]!;
+      const pos = levels.map((l) => f.levels.indexOf(l));
+      const sums = new Float64Array(f.levels.length);
+      for (let i = 0; i < design.n; i++) if (f.codes[i]! >= 0) sums[f.codes[i]!]! += w[i]!;
+      const g = new Float64Array(f.levels.length).fill(1);
+      levels.forEach((l, k) => {
+        g[pos[k]!] = margins[v]![l]! / sums[pos[k]!]!;
+      });
+      w = Float64Array.from(w, (wi, i) => (f.codes[i]! >= 0 ? wi * g[f.codes[i]!]! : wi));
+      pass.push({ codes: f.codes, levels: f.levels.length, w });
+    });
+    return { w, pass };
+  };
   const runPasses = (w0: Float64Array) => {
-    let w = w0.slice();
+    let w: Float64Array = w0.slice();
     let old = cross(w);
     for (let it = 0; it < maxit; it++) {
-      const pass: { codes: Int32Array; levels: number; w: Float64Array }[] = [];
-      names.forEach((v, m) => {
-        const f = facs[m]!;
-        const levels = levelsOf[m]!;
-        const pos = levels.map((l) => f.levels.indexOf(l));
-        const sums = new Float64Array(f.levels.length);
-        for (let i = 0; i < design.n; i++) if (f.codes[i]! >= 0) sums[f.codes[i]!]! += w[i]!;
-        const g = new Float64Array(f.levels.length).fill(1);
-        levels.forEach((l, k) => {
-          g[pos[k]!] = margins[v]![l]! / sums[pos[k]!]!;
-        });
-        w = Float64Array.from(w, (wi, i) => (f.codes[i]! >= 0 ? wi * g[f.codes[i]!]! : wi));
-        pass.push({ codes: f.codes, levels: f.levels.length, w: w.slice() });
-      });
+      const step = onePass(w);
+      w = step.w;
       const now = cross(w);
       let diff = 0;
       for (const [k, v] of now) diff = Math.max(diff, Math.abs(v - (old.get(k) ?? 0)));
       for (const [k, v] of old) if (!now.has(k)) diff = Math.max(diff, Math.abs(v));
-      if (diff < tol) return { w, pass };
+      if (diff < tol) return { w, pass: step.pass, passes: it + 1 };
       old = now;
     }
     throw new InputError(
       `rake: did not converge after ${maxit} passes (tolerance ${tol}); check the margins for consistency or raise "maxit"`,
     );
   };
-  const { w, pass } = runPasses(design.weights);
-  return withCalibrated(design, w, { kind: "rake", margins: pass }, (wr) => runPasses(wr).w);
+  const { w, pass, passes } = runPasses(design.weights);
+  // R's rake post-stratifies the replicate weights along with the full-sample weights: each
+  // replicate gets the same number of passes, its convergence not checked on its own.
+  const replicatePasses = (wr: Float64Array) => {
+    let x = wr;
+    for (let it = 0; it < passes; it++) x = onePass(x).w;
+    return x;
+  };
+  return withCalibrated(design, w, { kind: "rake", margins: pass }, replicatePasses);
 }
 
 /** Calibration functions of R's `calibrate(calfun = ...)`. */
@@ -187,6 +201,13 @@ export interface CalibrateOptions {
   calfun?: CalFun;
   /** Bounds on g = new/old weight (R's `bounds`), default (−∞, ∞); logit needs finite L < 1 < U. */
   bounds?: [number, number];
+  /**
+   * R's `trim = c(lower, upper)`: after calibration g is clamped to [lower, upper] and the
+   * trimmed weight Σ (g − g*) w is added back to the untrimmed units' g in proportion to their
+   * weight (one pass, so an untrimmed g may end up outside). R ignores `trim` on the closed-form
+   * linear calibration (linear without bounds), so it needs `bounds` (or another calfun) here.
+   */
+  trim?: [number, number];
   maxit?: number;
   epsilon?: number;
 }
@@ -224,13 +245,21 @@ export function modelColumns(design: SurveyDesign, names: string[]): Float64Arra
 
 /**
  * Calibration to population totals (R `calibrate`): new weights w·g with Σ w g x = t_pop for the
- * model-matrix columns x. Linear without bounds is GREG in closed form, g = 1 + xᵀλ with
- * λ = (Σ w x xᵀ)⁻¹ (t_pop − Σ w x); otherwise Deville–Särndal Newton iterations
+ * model-matrix columns x. Linear without bounds is GREG in closed form (R's `regcalibrate`),
+ * g = 1 + xᵀλ with λ = (Σ w x xᵀ)⁻¹ (t_pop − Σ w x); otherwise Deville–Särndal Newton iterations
  * (R's `grake`) on g = 1 + F(xᵀη) with F linear (truncated to the bounds), raking
  * (exp, truncated) or logit (bounded), until max |misfit_j|/(1 + |t_j|) < epsilon (1e-7).
- * The variance uses the residuals of the influence values on x (old weights).
+ * With `trim = [a, b]` (R's `trim`, not with the closed form): g* = clamp(g, a, b) and every
+ * untrimmed g gains Σ_i (g_i − g*_i) w_i / Σ_untrimmed w (the trimmed weight redistributed in
+ * proportion to weight; total weight kept). The variance uses the residuals of the influence
+ * values on x (old weights), with the final (trimmed) g.
+ * A replicate design has each replicate's weights calibrated the same way to the same totals
+ * (R's `calibrate.svyrep.design`: grake from η = 0, the same bounds and trim; a replicate that
+ * does not converge keeps its last g, as R, which only warns).
  *
- * @throws InputError when the calibration does not converge or the totals are misnamed
+ * @throws InputError when the calibration does not converge (and trimming does not apply), the
+ *   totals are misnamed, the bounds do not straddle 1, logit lacks finite bounds, or the trim
+ *   is not lower < upper or is asked of the closed-form linear calibration
  */
 export function calibrate(
   design: SurveyDesign,
@@ -250,10 +279,23 @@ export function calibrate(
   if (calfun === "logit" && !(Number.isFinite(L) && Number.isFinite(U))) {
     throw new InputError("calibrate: logit calibration needs finite bounds, e.g. [0.5, 2]");
   }
-  const gOf = (wb: Float64Array): Float64Array => {
+  const closedForm =
+    calfun === "linear" && L === Number.NEGATIVE_INFINITY && U === Number.POSITIVE_INFINITY;
+  const trim = opts.trim;
+  if (trim) {
+    if (!(trim[0] < trim[1]))
+      throw new InputError(
+        `calibrate: trim must be [lower, upper] with lower < upper, got [${trim}]`,
+      );
+    if (closedForm)
+      throw new InputError(
+        'calibrate: "trim" with linear calibration needs "bounds": R\'s calibrate ignores trim on its closed-form (unbounded linear) calibration; give bounds, e.g. [-1e6, 1e6], to calibrate iteratively and trim g as R does then',
+      );
+  }
+  const gOf = (wb: Float64Array, replicate: boolean): Float64Array => {
     const tx = new Float64Array(p);
     for (let i = 0; i < n; i++) for (let a = 0; a < p; a++) tx[a]! += wb[i]! * X[a]![i]!;
-    if (calfun === "linear" && L === Number.NEGATIVE_INFINITY && U === Number.POSITIVE_INFINITY) {
+    if (closedForm) {
       const T = crossprod(X, wb, null);
       const lambda = pinvSolve(
         T,
@@ -266,14 +308,50 @@ export function calibrate(
         return 1 + s;
       });
     }
-    return grake(X, wb, pop, tx, calfun, L, U, opts.maxit ?? 50, opts.epsilon ?? 1e-7);
+    const r = grake(X, wb, pop, tx, calfun, L, U, opts.maxit ?? 50, opts.epsilon ?? 1e-7);
+    const trimmed = trim ? trimG(r.g, wb, trim[0], trim[1]) : 0;
+    if (r.failed !== null && !replicate && trimmed === 0)
+      throw new InputError(
+        `calibrate: ${calfun} calibration did not converge in ${opts.maxit ?? 50} iterations (misfit ${r.failed}); the totals may be unreachable within the bounds`,
+      );
+    return r.g;
   };
-  const reweight = (wb: Float64Array) => {
-    const g = gOf(wb);
+  const reweight = (wb: Float64Array, replicate: boolean) => {
+    const g = gOf(wb, replicate);
     return Float64Array.from(wb, (wi, i) => wi * g[i]!);
   };
-  const w = reweight(w0);
-  return withCalibrated(design, w, { kind: "regression", X, w, regWeights: w0 }, reweight);
+  const w = reweight(w0, false);
+  return withCalibrated(design, w, { kind: "regression", X, w, regWeights: w0 }, (wr) =>
+    reweight(wr, true),
+  );
+}
+
+/**
+ * R's `trim` of calibrate, in place: g_i outside [lo, hi] set to the bound, and the trimmed
+ * weight Σ (g_i − g*_i) w_i added to every untrimmed g as Σ(g − g*)w / Σ_untrimmed w.
+ * Units with weight 0 count as R counts them (their g is clamped too; they carry no weight).
+ *
+ * @returns the number of g values trimmed
+ */
+function trimG(g: Float64Array, w: Float64Array, lo: number, hi: number): number {
+  const out = new Uint8Array(g.length);
+  let outside = 0;
+  let excess = 0;
+  let kept = 0;
+  for (let i = 0; i < g.length; i++) {
+    const gi = g[i]!;
+    if (gi < lo || gi > hi) {
+      const c = gi < lo ? lo : hi;
+      excess += (gi - c) * w[i]!;
+      g[i] = c;
+      out[i] = 1;
+      outside++;
+    } else kept += w[i]!;
+  }
+  if (outside === 0) return 0;
+  const add = excess / kept;
+  for (let i = 0; i < g.length; i++) if (!out[i]) g[i]! += add;
+  return outside;
 }
 
 function crossprod(X: Float64Array[], w: Float64Array, d: Float64Array | null): Float64Array {
@@ -327,6 +405,12 @@ function calF(calfun: CalFun, u: number, L: number, U: number): { F: number; dF:
   }
 }
 
+/**
+ * R's `grake` (Newton–Raphson on η, from η = 0), step for step: iteration 1 takes a step before
+ * the first convergence check; a step whose g or F' is not finite is halved, each halving
+ * counting as an iteration; fails (returning the last g with its misfit) when the iterations
+ * exceed maxit.
+ */
 function grake(
   X: Float64Array[],
   w0: Float64Array,
@@ -337,7 +421,7 @@ function grake(
   U: number,
   maxit: number,
   eps: number,
-): Float64Array {
+): { g: Float64Array; failed: number | null } {
   const p = X.length;
   const n = w0.length;
   // R: when every population total is over 20 times the sample total, rescale the weights first.
@@ -345,7 +429,6 @@ function grake(
   const rescale = Math.min(...ratios) > 20 ? ratios.reduce((a, b) => a + b, 0) / p : 1;
   const w = Float64Array.from(w0, (v) => v * rescale);
   const twx = Float64Array.from(tx, (v) => v * rescale);
-  let eta = new Float64Array(p);
   const state = (et: Float64Array) => {
     const F = new Float64Array(n);
     const dF = new Float64Array(n);
@@ -363,33 +446,35 @@ function grake(
     });
     return { F, dF, misfit };
   };
+  const finite = (s: { F: Float64Array; dF: Float64Array }) =>
+    s.F.every((f, i) => Number.isFinite(f) && Number.isFinite(s.dF[i]!));
+  const achieved = (m: Float64Array) =>
+    Math.max(...Array.from(m, (v, a) => Math.abs(v) / (1 + Math.abs(pop[a]!))));
+  let eta = new Float64Array(p);
   let st = state(eta);
-  const done = (m: Float64Array) => m.every((v, a) => Math.abs(v) / (1 + Math.abs(pop[a]!)) < eps);
-  for (let iter = 1; iter <= maxit; iter++) {
-    if (done(st.misfit)) {
-      return Float64Array.from(st.F, (f) => (1 + f) * rescale);
-    }
+  let iter = 1;
+  let failed: number | null = null;
+  for (;;) {
     const T = crossprod(X, w, st.dF);
     const delta = pinvSolve(T, st.misfit, p);
-    let next = Float64Array.from(eta, (v, a) => v + delta[a]!);
-    let s2 = state(next);
-    let halvings = 0;
-    while (
-      s2.F.some((f, i) => !Number.isFinite(f) || !Number.isFinite(s2.dF[i]!)) &&
-      halvings < 50
-    ) {
-      for (let a = 0; a < p; a++) delta[a]! /= 2;
-      next = Float64Array.from(eta, (v, a) => v + delta[a]!);
-      s2 = state(next);
-      halvings++;
+    const base = eta;
+    eta = Float64Array.from(base, (v, a) => v + delta[a]!);
+    st = state(eta);
+    let step = 1;
+    while (iter < maxit && !finite(st)) {
+      iter++;
+      step /= 2;
+      eta = Float64Array.from(base, (v, a) => v + step * delta[a]!);
+      st = state(eta);
     }
-    eta = next;
-    st = s2;
+    if (st.misfit.every((v, a) => Math.abs(v) / (1 + Math.abs(pop[a]!)) < eps)) break;
+    iter++;
+    if (iter > maxit) {
+      failed = achieved(st.misfit);
+      break;
+    }
   }
-  if (done(st.misfit)) return Float64Array.from(st.F, (f) => (1 + f) * rescale);
-  throw new InputError(
-    `calibrate: ${calfun} calibration did not converge in ${maxit} iterations (misfit ${Math.max(...Array.from(st.misfit, Math.abs))}); the totals may be unreachable within the bounds`,
-  );
+  return { g: Float64Array.from(st.F, (f) => (1 + f) * rescale), failed };
 }
 
 /**
