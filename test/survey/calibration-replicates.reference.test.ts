@@ -23,7 +23,7 @@ import { hasShared, sharedPath } from "../helpers/shared.ts";
 const FIX = new URL("../fixtures/survey-calibration/", import.meta.url).pathname;
 const RTOL = 1e-8;
 
-export async function readRef(file: string): Promise<Record<string, string>[]> {
+async function readRef(file: string): Promise<Record<string, string>[]> {
   const t = parseCsv(await readFile(`${FIX}${file}`, "utf8"), file);
   return t.rows.map((r) => Object.fromEntries(t.columns.map((c, j) => [c, r[j]!])));
 }
