@@ -26,6 +26,7 @@
  *   GET    /api/studio/studies/:id/site.zip?run=latest  a static read-only dashboard of the run
  */
 import { timingSafeEqual } from "node:crypto";
+import { join } from "node:path";
 import type { Context, Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import { z } from "zod";
@@ -39,6 +40,7 @@ import {
   UploadError,
   writeFramework,
 } from "../studio/files.ts";
+import { warmSurveyFrame } from "../studio/frame-cache.ts";
 import { insideStudy, readModel, specPaths, validateModel, writeModel } from "../studio/model.ts";
 import { type Workspace, zipStudy } from "../studio/workspace.ts";
 import { ApiError, badRequest, notFound } from "./errors.ts";
@@ -81,6 +83,9 @@ const FrameworkSchema = z
     rows: z.array(z.array(z.union([z.string(), z.number(), z.null()])).max(64)).max(100_000),
   })
   .strict();
+
+/** A study's cache folder (parsed .sav files, shared with the build). */
+const cacheOf = (dir: string) => join(dir, ".softpower", "cache");
 
 const sameToken = (given: string | undefined, token: string): boolean => {
   if (given === undefined) return false;
@@ -201,6 +206,8 @@ export function studioRoutes(o: StudioOptions): {
         throw new ApiError(413, `upload too large: at most ${maxUpload} bytes`);
       try {
         const path = await saveUpload(s.dir, c.req.param("name"), c.req.raw.body, maxUpload);
+        // Parse it now: the preview and the first estimate that follow find it parsed.
+        warmSurveyFrame(join(s.dir, path), cacheOf(s.dir));
         return c.json({ path }, 201);
       } catch (e) {
         if (e instanceof UploadError) throw new ApiError(e.status, e.message);
@@ -251,7 +258,7 @@ export function studioRoutes(o: StudioOptions): {
       const rows = Math.min(Math.max(Number(c.req.query("rows") ?? 20) || 20, 1), 200);
       const t = performance.now();
       try {
-        const preview = await previewFile(abs, p!, rows);
+        const preview = await previewFile(abs, p!, rows, cacheOf(s.dir));
         return c.json({ ...preview, ms: Math.round(performance.now() - t) });
       } catch (e) {
         throw inputError(e);
@@ -262,7 +269,7 @@ export function studioRoutes(o: StudioOptions): {
       const req = await json(c, EstimateRequestSchema);
       const abs = await dataPath(s.dir, req.data);
       try {
-        return c.json(estimatePreview(await surveyFrame(abs), req));
+        return c.json(estimatePreview(await surveyFrame(abs, cacheOf(s.dir)), req));
       } catch (e) {
         throw inputError(e);
       }

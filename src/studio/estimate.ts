@@ -2,12 +2,10 @@
  * The live estimate of the survey page: one rating's weighted top-box share with its SE and
  * design effect under the design being set, overall and per audience, computed by the survey
  * engine the build uses (svyMean on the top-box indicator; per audience by `perceptions`).
- * Survey files are parsed once and kept (the last few, by path, size and modification time).
+ * Survey files are parsed once and kept (frame-cache.ts, shared with the data preview).
  */
-import { stat } from "node:fs/promises";
 import { z } from "zod";
 import { InputError } from "../core/errors.ts";
-import { readSurveyFrame } from "../io/survey-data.ts";
 import { buildDesign, DesignSpecSchema } from "../survey/design.ts";
 import { svyMean } from "../survey/estimators.ts";
 import type { SurveyFrame } from "../survey/frame.ts";
@@ -39,20 +37,7 @@ export interface EstimateRow {
   n: number;
 }
 
-const frames = new Map<string, { sig: string; frame: SurveyFrame }>();
-
-/** The survey file at `abs`, parsed once per content (size and mtime); the last 3 are kept. */
-export async function surveyFrame(abs: string): Promise<SurveyFrame> {
-  const s = await stat(abs);
-  const sig = `${s.size}:${s.mtimeMs}`;
-  const hit = frames.get(abs);
-  if (hit && hit.sig === sig) return hit.frame;
-  const frame = await readSurveyFrame(abs);
-  frames.delete(abs);
-  frames.set(abs, { sig, frame });
-  while (frames.size > 3) frames.delete(frames.keys().next().value!);
-  return frame;
-}
+export { surveyFrame } from "./frame-cache.ts";
 
 /**
  * Design effect against simple random sampling with replacement (R's `deff = "replace"`):

@@ -7,8 +7,8 @@ import { createWriteStream } from "node:fs";
 import { readdir, readFile, rename, rm, stat } from "node:fs/promises";
 import { extname, join, relative, sep } from "node:path";
 import { InputError } from "../core/errors.ts";
-import { readSurveyFrame } from "../io/survey-data.ts";
 import type { SurveyFrame } from "../survey/frame.ts";
+import { surveyFrame } from "./frame-cache.ts";
 
 /** The data file kinds the workbench accepts (by extension). */
 export const DATA_EXTENSIONS = [
@@ -212,7 +212,12 @@ export function previewFrame(file: string, frame: SurveyFrame, limit = 20): Prev
  * A preview of a data file: CSV, TSV, Parquet and SAV through the survey reader (types as the
  * build reads them, value labels for SAV), XLSX through the table reader, JSONL line by line.
  */
-export async function previewFile(abs: string, file: string, limit = 20): Promise<Preview> {
+export async function previewFile(
+  abs: string,
+  file: string,
+  limit = 20,
+  cacheDir?: string,
+): Promise<Preview> {
   const ext = extname(abs).toLowerCase();
   if (ext === ".jsonl") {
     const text = await readFile(abs, "utf8");
@@ -250,7 +255,7 @@ export async function previewFile(abs: string, file: string, limit = 20): Promis
     return previewFrame(file, frameFromTable(await readTable(abs)), limit);
   }
   if (ext === ".csv" || ext === ".tsv" || ext === ".parquet" || ext === ".sav")
-    return previewFrame(file, await readSurveyFrame(abs), limit);
+    return previewFrame(file, await surveyFrame(abs, cacheDir), limit);
   throw new InputError(`${file}: no preview for ${ext || "this kind of"} file`);
 }
 
