@@ -9,6 +9,7 @@ import { buildDesign, DesignSpecSchema, type SurveyDesign } from "../survey/desi
 import { estimateTable, type Statistic } from "../survey/estimate-table.ts";
 import { getColumn } from "../survey/frame.ts";
 import { registerSurveyCrosstabCommand } from "./survey-crosstab-command.ts";
+import { registerSurveyOlrCommand } from "./survey-olr-command.ts";
 
 const STATS: Statistic[] = ["mean", "total", "prop", "ratio", "var", "quantile"];
 const CI_METHODS: PropCiMethod[] = ["logit", "likelihood", "asin", "beta", "mean", "xlogit"];
@@ -103,6 +104,7 @@ export function registerSurveyCommand(program: Command): void {
     )
     .action(async (o: PerceptionOptions) => runPerceptions(o));
   registerSurveyCrosstabCommand(survey);
+  registerSurveyOlrCommand(survey);
 }
 
 interface GlmOptions {
