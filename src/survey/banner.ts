@@ -2,15 +2,9 @@ import { InputError } from "../core/errors.ts";
 import { pnorm } from "../stats/distributions.ts";
 import { tCdf } from "../stats/stdlib.ts";
 import { designDf, type SurveyDesign } from "./design.ts";
-import { domainMeans } from "./domain-means.ts";
+import { domainMeans, type MeanInput } from "./domain-means.ts";
 import type { RatingsMap } from "./perceptions.ts";
-import {
-  answerIndicator,
-  type ColumnVariable,
-  columnVariables,
-  questions,
-  totalPartition,
-} from "./table-spec.ts";
+import { type ColumnVariable, columnVariables, questions, totalPartition } from "./table-spec.ts";
 
 /** Multiple-comparison adjustment of the pairwise p-values within a row and column variable. */
 export type BannerAdjust = "none" | "bonferroni" | "holm";
@@ -177,24 +171,24 @@ export function bannerTable(
   });
   const qs = questions(design, map, opts.dontKnow ?? map.dont_know);
   const specs: Omit<BannerRow, "cells">[] = [];
-  const ys: Float64Array[] = [];
+  const inputs: MeanInput[] = [];
   for (const q of qs) {
     const base = { column: q.column, target: q.target, attribute: q.attribute, question: q.text };
     if (kind === "answers") {
       for (const a of q.answers) {
         specs.push({ ...base, code: a.code, answer: a.label, kind: "share" });
-        ys.push(answerIndicator(q, a));
       }
+      inputs.push({ codes: q.codes, K: q.answers.length });
     } else {
       if (!q.scores)
         throw new InputError(
           `ratings map: rating column ${q.column} holds text categories; means need numeric codes (or use rows "answers")`,
         );
       specs.push({ ...base, code: "", answer: "mean", kind: "mean" });
-      ys.push(q.scores);
+      inputs.push({ values: q.scores });
     }
   }
-  const res = domainMeans(design, ys, vars);
+  const res = domainMeans(design, inputs, vars);
   const df = designDf(design);
   const alpha = level === null ? Number.NaN : 1 - level;
   const rows: BannerRow[] = [];

@@ -15,12 +15,25 @@ export interface Partition {
 export interface DomainMeans {
   /** Weighted mean per domain (NaN when the domain has no respondent with data). */
   estimate: Float64Array;
-  /** Unweighted respondents with data per domain. */
+  /** Unweighted respondents with data per domain (the base). */
   n: Float64Array;
-  /** Σ w per domain over those respondents. */
+  /** Unweighted respondents whose value is 1 (for an answer's indicator: who gave the answer). */
+  count: Float64Array;
+  /** Σ w per domain over the base. */
   sumW: Float64Array;
   /** D × D covariance of the domain means, row-major (NaN rows/columns for empty domains). */
   cov: Float64Array;
+}
+
+/**
+ * What to average: a variable (NaN = missing), or a categorical variable's codes (0..K − 1,
+ * −1 = missing), which stands for the K indicators of its categories over one base.
+ */
+export type MeanInput = { values: Float64Array } | { codes: Int32Array; K: number };
+
+/** The variables an input stands for: one, or the K indicators of a categorical input. */
+function outputs(input: MeanInput): number {
+  return "values" in input ? 1 : input.K;
 }
 
 /**
@@ -28,32 +41,41 @@ export interface DomainMeans {
  * covariance matrix of its domain means (R `svyby(~y, ~g, design, svymean, covmat = TRUE)`):
  * ȳ_d = Σ_{i∈d} w_i y_i / Σ_{i∈d} w_i over rows with weight > 0 and y present (na.rm), with
  * influence values z_{d,i} = w_i (y_i − ȳ_d)/Σ_{i∈d} w_i (0 outside d). Each domain keeps the
- * full design for its variance, as R's svyby.
+ * full design for its variance, as R's svyby. A categorical input gives the means of its K
+ * indicators (the shares of its categories, as R's svymean of I(x == k)).
  *
  * - Linearisation without calibration: one pass over the respondents accumulates, for every
- *   variable, partition, stage cluster c and domain d, S_w = Σ w and S_wy = Σ w y; the cluster
- *   totals of the influence values are then t_{c,d} = (S_wy − ȳ_d S_w)/Σ_d w, and the D × D
- *   covariance is R's svyrecvar on those totals ({@link stageCovarianceOfTotals} per stage, so
- *   strata, fpc, multistage and lonely-PSU rules are the ones of {@link linearisedVariance}). Cost
- *   O(n · variables · partitions + variables · Σ_partitions Σ_stages clusters · D²): no n-long
+ *   input, partition, stage cluster c and domain d, S_w = Σ w and S_wy = Σ w y (for a
+ *   categorical input Σ w per category, one update per row); the cluster totals of the
+ *   influence values are then t_{c,d} = (S_wy − ȳ_d S_w)/Σ_d w, and the D × D covariance is R's
+ *   svyrecvar on those totals ({@link stageCovarianceOfTotals} per stage, so strata, fpc,
+ *   multistage and lonely-PSU rules are the ones of {@link linearisedVariance}). Cost
+ *   O(n · inputs · partitions + outputs · Σ_partitions Σ_stages clusters · D²): no n-long
  *   influence arrays and no pass per pair of domains.
  * - Calibrated designs: the influence values must be residualised row by row, so they are built
  *   per domain (D arrays of n) and passed to {@link linearisedVariance} together.
- * - Replicate designs: the replicate means of all domains from one {@link replicateSums} sweep,
- *   then R's svrVar covariance ({@link replicateCovariance}).
+ * - Replicate designs: the replicate means of all domains from one {@link replicateSums} sweep
+ *   per output, then R's svrVar covariance ({@link replicateCovariance}).
  *
- * @param ys variables (NaN = missing: that row is left out of that variable's means)
- * @returns result[v][p]: variable v in partition p
+ * @returns result[o][p]: output o (inputs in order, a categorical input's K categories in
+ *   order) in partition p
  */
 export function domainMeans(
   design: SurveyDesign,
-  ys: Float64Array[],
+  inputs: MeanInput[],
   partitions: Partition[],
 ): DomainMeans[][] {
-  if (design.replicate) return ys.map((y) => partitions.map((p) => replicateMeans(design, y, p)));
-  if (design.calibrations.length)
-    return ys.map((y) => partitions.map((p) => calibratedMeans(design, y, p)));
-  return linearisedMeans(design, ys, partitions);
+  if (!design.replicate && !design.calibrations.length)
+    return linearisedMeans(design, inputs, partitions);
+  const ys = inputs.flatMap((inp) =>
+    "values" in inp
+      ? [inp.values]
+      : Array.from({ length: inp.K }, (_, k) =>
+          Float64Array.from(inp.codes, (c) => (c < 0 ? Number.NaN : c === k ? 1 : 0)),
+        ),
+  );
+  const one = design.replicate ? replicateMeans : calibratedMeans;
+  return ys.map((y) => partitions.map((p) => one(design, y, p)));
 }
 
 /** Σ w, Σ w y and counts per domain of one variable in one partition (rows w > 0, y present). */
@@ -62,6 +84,7 @@ function sums(design: SurveyDesign, y: Float64Array, p: Partition) {
   const sw = new Float64Array(p.D);
   const swy = new Float64Array(p.D);
   const cnt = new Float64Array(p.D);
+  const ones = new Float64Array(p.D);
   for (let i = 0; i < design.n; i++) {
     const d = p.index[i]!;
     const yi = y[i]!;
@@ -69,8 +92,9 @@ function sums(design: SurveyDesign, y: Float64Array, p: Partition) {
     sw[d]! += w[i]!;
     swy[d]! += w[i]! * yi;
     cnt[d]! += 1;
+    if (yi === 1) ones[d]! += 1;
   }
-  return { sw, swy, cnt };
+  return { sw, swy, cnt, ones };
 }
 
 function emptyCells(est: Float64Array, cov: Float64Array, D: number): void {
@@ -85,90 +109,143 @@ function emptyCells(est: Float64Array, cov: Float64Array, D: number): void {
 
 function linearisedMeans(
   design: SurveyDesign,
-  ys: Float64Array[],
+  inputs: MeanInput[],
   partitions: Partition[],
 ): DomainMeans[][] {
   const n = design.n;
   const w = design.weights;
   const nStages = design.multistage ? design.stages.length : 1;
-  const V = ys.length;
+  const J = inputs.length;
   const Pn = partitions.length;
-  // acc[s][v * Pn + p]: interleaved (S_w, S_wy) per (cluster, domain): index (c · D + d) · 2.
-  const acc: Float64Array[][] = [];
+  const Ks = inputs.map(outputs);
+  const Ds = partitions.map((p) => p.D);
+  // Per (input j, partition p) = slot j · Pn + p and stage s: Σ w per (cluster, domain) and
+  // Σ w y per (cluster, domain, output); counts per domain and per (domain, output).
+  const accW: Float64Array[][] = [];
+  const accY: Float64Array[][] = [];
   for (let s = 0; s < nStages; s++) {
     const C = design.stages[s]!.nClusters;
-    const row: Float64Array[] = [];
-    for (let v = 0; v < V; v++)
-      for (let p = 0; p < Pn; p++) row.push(new Float64Array(C * partitions[p]!.D * 2));
-    acc.push(row);
-  }
-  const cnt = Array.from({ length: V * Pn }, (_, k) => new Float64Array(partitions[k % Pn]!.D));
-  const clusters = design.stages.slice(0, nStages).map((st) => st.cluster);
-  const idx = partitions.map((p) => p.index);
-  const Ds = partitions.map((p) => p.D);
-  for (let i = 0; i < n; i++) {
-    const wi = w[i]!;
-    if (wi === 0) continue;
-    for (let v = 0; v < V; v++) {
-      const yi = ys[v]![i]!;
-      if (Number.isNaN(yi)) continue;
-      const wy = wi * yi;
+    const aw: Float64Array[] = [];
+    const ay: Float64Array[] = [];
+    for (let j = 0; j < J; j++)
       for (let p = 0; p < Pn; p++) {
-        const d = idx[p]![i]!;
-        if (d < 0) continue;
-        const k = v * Pn + p;
-        cnt[k]![d]! += 1;
-        const D = Ds[p]!;
-        for (let s = 0; s < nStages; s++) {
-          const a = acc[s]![k]!;
-          const o = (clusters[s]![i]! * D + d) * 2;
-          a[o]! += wi;
-          a[o + 1]! += wy;
+        aw.push(new Float64Array(C * Ds[p]!));
+        ay.push(new Float64Array(C * Ds[p]! * Ks[j]!));
+      }
+    accW.push(aw);
+    accY.push(ay);
+  }
+  const cnt: Float64Array[] = [];
+  const ones: Float64Array[] = [];
+  for (let j = 0; j < J; j++)
+    for (let p = 0; p < Pn; p++) {
+      cnt.push(new Float64Array(Ds[p]!));
+      ones.push(new Float64Array(Ds[p]! * Ks[j]!));
+    }
+  const clusters = design.stages.slice(0, nStages).map((st) => st.cluster);
+  for (let j = 0; j < J; j++) {
+    const inp = inputs[j]!;
+    const K = Ks[j]!;
+    const vals = "values" in inp ? inp.values : null;
+    const codes = "codes" in inp ? inp.codes : null;
+    for (let p = 0; p < Pn; p++) {
+      const idx = partitions[p]!.index;
+      const D = Ds[p]!;
+      const slot = j * Pn + p;
+      const cn = cnt[slot]!;
+      const on = ones[slot]!;
+      for (let s = 0; s < nStages; s++) {
+        const cl = clusters[s]!;
+        const aw = accW[s]![slot]!;
+        const ay = accY[s]![slot]!;
+        const counting = s === 0;
+        // One tight loop per (input, partition, stage): two updates per row.
+        if (vals) {
+          for (let i = 0; i < n; i++) {
+            const wi = w[i]!;
+            const d = idx[i]!;
+            const yi = vals[i]!;
+            if (wi === 0 || d < 0 || yi !== yi) continue;
+            const o = cl[i]! * D + d;
+            aw[o]! += wi;
+            ay[o]! += wi * yi;
+            if (counting) {
+              cn[d]! += 1;
+              if (yi === 1) on[d]! += 1;
+            }
+          }
+        } else {
+          const cd = codes!;
+          for (let i = 0; i < n; i++) {
+            const wi = w[i]!;
+            const d = idx[i]!;
+            const k = cd[i]!;
+            if (wi === 0 || d < 0 || k < 0) continue;
+            const o = cl[i]! * D + d;
+            aw[o]! += wi;
+            ay[o * K + k]! += wi;
+            if (counting) {
+              cn[d]! += 1;
+              on[d * K + k]! += 1;
+            }
+          }
         }
       }
     }
   }
   const out: DomainMeans[][] = [];
-  for (let v = 0; v < V; v++) {
-    const row: DomainMeans[] = [];
-    for (let p = 0; p < Pn; p++) {
-      const k = v * Pn + p;
-      const D = Ds[p]!;
-      // Domain totals from the first stage's clusters (every row is in one of them).
-      const a0 = acc[0]![k]!;
-      const C0 = design.stages[0]!.nClusters;
-      const sw = new Float64Array(D);
-      const swy = new Float64Array(D);
-      for (let c = 0; c < C0; c++)
-        for (let d = 0; d < D; d++) {
-          sw[d]! += a0[(c * D + d) * 2]!;
-          swy[d]! += a0[(c * D + d) * 2 + 1]!;
-        }
-      const est = Float64Array.from(swy, (t, d) => (cnt[k]![d]! > 0 ? t / sw[d]! : Number.NaN));
-      const cov = new Float64Array(D * D);
-      for (let s = 0; s < nStages; s++) {
-        const a = acc[s]![k]!;
-        const C = design.stages[s]!.nClusters;
-        const totals = new Float64Array(C * D);
-        for (let c = 0; c < C; c++)
+  for (let j = 0; j < J; j++) {
+    const K = Ks[j]!;
+    for (let k = 0; k < K; k++) {
+      const row: DomainMeans[] = [];
+      for (let p = 0; p < Pn; p++) {
+        const slot = j * Pn + p;
+        const D = Ds[p]!;
+        // Domain totals from the first stage's clusters (every row is in one of them).
+        const aw0 = accW[0]![slot]!;
+        const ay0 = accY[0]![slot]!;
+        const C0 = design.stages[0]!.nClusters;
+        const sw = new Float64Array(D);
+        const swy = new Float64Array(D);
+        for (let c = 0; c < C0; c++)
           for (let d = 0; d < D; d++) {
-            if (!(sw[d]! > 0)) continue;
-            const o = (c * D + d) * 2;
-            totals[c * D + d] = (a[o + 1]! - est[d]! * a[o]!) / sw[d]!;
+            const o = c * D + d;
+            sw[d]! += aw0[o]!;
+            swy[d]! += ay0[o * K + k]!;
           }
-        const Vs = stageCovarianceOfTotals(design, s, totals, D);
-        for (let j = 0; j < D * D; j++) cov[j]! += Vs[j]!;
+        const cn = cnt[slot]!;
+        const est = Float64Array.from(swy, (t, d) => (cn[d]! > 0 ? t / sw[d]! : Number.NaN));
+        const cov = new Float64Array(D * D);
+        for (let s = 0; s < nStages; s++) {
+          const aw = accW[s]![slot]!;
+          const ay = accY[s]![slot]!;
+          const C = design.stages[s]!.nClusters;
+          const totals = new Float64Array(C * D);
+          for (let c = 0; c < C; c++)
+            for (let d = 0; d < D; d++) {
+              if (!(sw[d]! > 0)) continue;
+              const o = c * D + d;
+              totals[o] = (ay[o * K + k]! - est[d]! * aw[o]!) / sw[d]!;
+            }
+          const Vs = stageCovarianceOfTotals(design, s, totals, D);
+          for (let e = 0; e < D * D; e++) cov[e]! += Vs[e]!;
+        }
+        emptyCells(est, cov, D);
+        const on = ones[slot]!;
+        const count =
+          K === 1 && "values" in inputs[j]!
+            ? on.slice()
+            : Float64Array.from({ length: D }, (_, d) => on[d * K + k]!);
+        row.push({ estimate: est, n: cn, count, sumW: sw, cov });
       }
-      emptyCells(est, cov, D);
-      row.push({ estimate: est, n: cnt[k]!, sumW: sw, cov });
+      out.push(row);
     }
-    out.push(row);
   }
   return out;
 }
 
 function calibratedMeans(design: SurveyDesign, y: Float64Array, p: Partition): DomainMeans {
-  const { sw, swy, cnt } = sums(design, y, p);
+  const { sw, swy, cnt, ones } = sums(design, y, p);
   const D = p.D;
   const w = design.weights;
   const est = Float64Array.from(swy, (t, d) => (cnt[d]! > 0 ? t / sw[d]! : Number.NaN));
@@ -181,12 +258,12 @@ function calibratedMeans(design: SurveyDesign, y: Float64Array, p: Partition): D
   }
   const cov = linearisedVariance(design, z);
   emptyCells(est, cov, D);
-  return { estimate: est, n: cnt, sumW: sw, cov };
+  return { estimate: est, n: cnt, count: ones, sumW: sw, cov };
 }
 
 function replicateMeans(design: SurveyDesign, y: Float64Array, p: Partition): DomainMeans {
   const rep = design.replicate!;
-  const { sw, swy, cnt } = sums(design, y, p);
+  const { sw, swy, cnt, ones } = sums(design, y, p);
   const D = p.D;
   const w = design.weights;
   const est = Float64Array.from(swy, (t, d) => (cnt[d]! > 0 ? t / sw[d]! : Number.NaN));
@@ -206,7 +283,7 @@ function replicateMeans(design: SurveyDesign, y: Float64Array, p: Partition): Do
     est.map((e) => (Number.isNaN(e) ? 0 : e)),
   );
   emptyCells(est, cov, D);
-  return { estimate: est, n: cnt, sumW: sw, cov };
+  return { estimate: est, n: cnt, count: ones, sumW: sw, cov };
 }
 
 /**

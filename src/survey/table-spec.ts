@@ -95,6 +95,8 @@ export interface Question {
   answers: Answer[];
   /** Value per row (NaN = missing or a dropped don't-know: outside the base). */
   values: Float64Array;
+  /** Answer index per row (into `answers`; −1 outside the base), the input of the shares. */
+  codes: Int32Array;
   /** Score per row for means (NaN = missing, don't know or unscored). */
   scores: Float64Array | null;
 }
@@ -122,24 +124,32 @@ export function questions(
     if (col.kind === "number") {
       raw = col.values;
       labelOf = (v) => col.labels?.get(v) ?? formatNumber(v);
-      scores = Float64Array.from(raw, (v) => {
-        if (Number.isNaN(v) || dk.has(v)) return Number.NaN;
-        if (!scoreMap) return v;
-        const s = scoreMap[String(v)];
-        return s === undefined ? Number.NaN : s;
-      });
+      const score = new Map<number, number>();
+      scores = new Float64Array(raw.length);
+      for (let i = 0; i < raw.length; i++) {
+        const v = raw[i]!;
+        let s = score.get(v);
+        if (s === undefined) {
+          const m = scoreMap?.[String(v)];
+          s = Number.isNaN(v) || dk.has(v) ? Number.NaN : scoreMap ? (m ?? Number.NaN) : v;
+          score.set(v, s);
+        }
+        scores[i] = s;
+      }
     } else {
       const f = factor(design.frame, r.column);
       raw = Float64Array.from(f.codes, (c) => (c < 0 ? Number.NaN : c));
       labelOf = (v) => f.levels[v]!;
     }
     const isDk = (v: number) => col.kind === "number" && dk.has(v);
-    const values =
-      dontKnow === "drop" ? Float64Array.from(raw, (v) => (isDk(v) ? Number.NaN : v)) : raw;
+    const n = design.n;
+    const values = new Float64Array(n);
     const present = new Set<number>();
-    for (let i = 0; i < design.n; i++) {
-      const v = values[i]!;
-      if (design.weights[i] !== 0 && !Number.isNaN(v)) present.add(v);
+    for (let i = 0; i < n; i++) {
+      const v = raw[i]!;
+      const out = dontKnow === "drop" && isDk(v) ? Number.NaN : v;
+      values[i] = out;
+      if (design.weights[i] !== 0 && out === out) present.add(out);
     }
     if (present.size === 0)
       throw new InputError(
@@ -153,6 +163,12 @@ export function questions(
         value: v,
         dontKnow: isDk(v),
       }));
+    const slot = new Map(answers.map((a, k) => [a.value, k]));
+    const codes = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const v = values[i]!;
+      codes[i] = v === v && design.weights[i] !== 0 ? (slot.get(v) ?? -1) : -1;
+    }
     return {
       column: r.column,
       target: r.target,
@@ -160,12 +176,8 @@ export function questions(
       text: col.label ?? r.column,
       answers,
       values,
+      codes,
       scores,
     };
   });
-}
-
-/** The indicator of one answer over the question's base (NaN outside the base). */
-export function answerIndicator(q: Question, a: Answer): Float64Array {
-  return Float64Array.from(q.values, (v) => (Number.isNaN(v) ? Number.NaN : v === a.value ? 1 : 0));
 }

@@ -3,13 +3,7 @@ import { qt } from "../stats/distributions.ts";
 import { designDf, type SurveyDesign } from "./design.ts";
 import { domainDf, domainMeans } from "./domain-means.ts";
 import type { RatingsMap } from "./perceptions.ts";
-import {
-  answerIndicator,
-  type ColumnVariable,
-  columnVariables,
-  questions,
-  totalPartition,
-} from "./table-spec.ts";
+import { type ColumnVariable, columnVariables, questions, totalPartition } from "./table-spec.ts";
 
 /** Options of {@link topline}; defaults from the ratings map where it has them. */
 export interface ToplineOptions {
@@ -103,15 +97,17 @@ export function topline(
     ...columnVariables(design, map, names),
   ];
   const qs = questions(design, map, opts.dontKnow ?? map.dont_know);
-  const ys = qs.flatMap((q) => q.answers.map((a) => answerIndicator(q, a)));
-  const res = domainMeans(design, ys, cols);
+  const res = domainMeans(
+    design,
+    qs.map((q) => ({ codes: q.codes, K: q.answers.length })),
+    cols,
+  );
   const fullDf = designDf(design);
   const rows: ToplineRow[] = [];
   let v = 0;
   for (const q of qs) {
     const dfs = cols.map((c) => (dfMode === "domain" ? domainDf(design, c, q.values) : null));
     for (const a of q.answers) {
-      const counts = cols.map((c) => answerCounts(q.values, a.value, c, design.weights));
       cols.forEach((c, p) => {
         const r = res[v]![p]!;
         for (let d = 0; d < c.D; d++) {
@@ -138,7 +134,7 @@ export function topline(
             ci_high: share + moe,
             df,
             n,
-            count: counts[p]![d]!,
+            count: r.count[d]!,
           });
         }
       });
@@ -155,18 +151,4 @@ export function topline(
     .map((r, i) => ({ r, i }))
     .sort((a, b) => order.get(key(a.r))! - order.get(key(b.r))! || a.i - b.i)
     .map((x) => x.r);
-}
-
-function answerCounts(
-  values: Float64Array,
-  value: number,
-  c: ColumnVariable,
-  w: Float64Array,
-): Float64Array {
-  const out = new Float64Array(c.D);
-  for (let i = 0; i < values.length; i++) {
-    const d = c.index[i]!;
-    if (d >= 0 && w[i] !== 0 && values[i] === value) out[d]! += 1;
-  }
-  return out;
 }

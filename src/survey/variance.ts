@@ -105,9 +105,14 @@ function addStageTotals(
     const sc = scale[h]!;
     if (sc === 0) continue;
     for (let j = 0; j < k; j++) dev[j] = totals[c * k + j]! - means[h * k + j]!;
-    for (let a = 0; a < k; a++)
-      for (let b = 0; b < k; b++) Vs[a * k + b]! += sc * dev[a]! * dev[b]!;
+    // Upper triangle only (the lower one is the same products), mirrored below.
+    for (let a = 0; a < k; a++) {
+      const da = sc * dev[a]!;
+      const row = a * k;
+      for (let b = a; b < k; b++) Vs[row + b]! += da * dev[b]!;
+    }
   }
+  for (let a = 0; a < k; a++) for (let b = 0; b < a; b++) Vs[a * k + b] = Vs[b * k + a]!;
   for (let i = 0; i < k * k; i++) V[i]! += Vs[i]! * lonelyAverage;
 }
 
