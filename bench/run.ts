@@ -128,6 +128,7 @@ console.log(`\nrss at end: ${mb(process.memoryUsage().rss)}`);
 const { surveyBench } = await import("./survey.ts");
 await surveyBench();
 (await import("./survey-crosstab.ts")).surveyCrosstabBench();
+(await import("./survey-banner.ts")).surveyBannerBench();
 
 const { driversBench } = await import("./drivers.ts");
 await driversBench();
