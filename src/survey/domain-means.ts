@@ -165,7 +165,7 @@ function linearisedMeans(
             const wi = w[i]!;
             const d = idx[i]!;
             const yi = vals[i]!;
-            if (wi === 0 || d < 0 || yi !== yi) continue;
+            if (wi === 0 || d < 0 || Number.isNaN(yi)) continue;
             const o = cl[i]! * D + d;
             aw[o]! += wi;
             ay[o]! += wi * yi;

@@ -149,7 +149,7 @@ export function questions(
       const v = raw[i]!;
       const out = dontKnow === "drop" && isDk(v) ? Number.NaN : v;
       values[i] = out;
-      if (design.weights[i] !== 0 && out === out) present.add(out);
+      if (design.weights[i] !== 0 && !Number.isNaN(out)) present.add(out);
     }
     if (present.size === 0)
       throw new InputError(
@@ -167,7 +167,7 @@ export function questions(
     const codes = new Int32Array(n);
     for (let i = 0; i < n; i++) {
       const v = values[i]!;
-      codes[i] = v === v && design.weights[i] !== 0 ? (slot.get(v) ?? -1) : -1;
+      codes[i] = !Number.isNaN(v) && design.weights[i] !== 0 ? (slot.get(v) ?? -1) : -1;
     }
     return {
       column: r.column,
