@@ -21,6 +21,7 @@ interface EstimateOptions {
   vars: string;
   by?: string;
   calibrate?: string;
+  standardize?: string;
   replicates?: string;
   replicateCount?: string;
   seed?: string;
@@ -49,6 +50,10 @@ export function registerSurveyCommand(program: Command): void {
     .requiredOption("--vars <list>", "variables, comma-separated (ratio: numerator/denominator)")
     .option("--by <list>", "domain variables, comma-separated")
     .option("--calibrate <file>", "calib.json: poststratify, rake, linear, raking or logit")
+    .option(
+      "--standardize <json|file>",
+      'direct standardisation (R svystandardize), e.g. \'{"by": "stype", "over": "sch.wide", "population": {"E": 4421, "H": 755, "M": 1018}}\' or a JSON file',
+    )
     .option(
       "--replicates <type>",
       "replicate-weight variance: JK1|JKn|BRR|Fay|bootstrap|subbootstrap",
@@ -220,6 +225,7 @@ async function runEstimate(o: EstimateOptions): Promise<void> {
   if (replicate) design = replicate(design);
   if (o.calibrate)
     design = applyCalibration(design, await readJsonFile(o.calibrate, CalibrationSpecSchema));
+  if (o.standardize) design = await standardizeDesign(design, o.standardize);
   for (const v of [...vars.flatMap((v) => v.split("/")), ...by]) getColumn(frame, v);
   reportExclusions(
     design,
@@ -251,6 +257,32 @@ async function runEstimate(o: EstimateOptions): Promise<void> {
   );
   if (o.out) await writeFileAtomic(o.out, csv);
   else process.stdout.write(csv);
+}
+
+/** --standardize: inline JSON (starting with "{") or a JSON file, applied as R's svystandardize. */
+async function standardizeDesign(design: SurveyDesign, arg: string): Promise<SurveyDesign> {
+  const { StandardizeSpecSchema, applyStandardize } = await import("../survey/standardize.ts");
+  let spec: ReturnType<typeof StandardizeSpecSchema.parse>;
+  if (arg.trim().startsWith("{")) {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(arg);
+    } catch (e) {
+      throw new InputError(`--standardize: not valid JSON (${(e as Error).message})`);
+    }
+    const r = StandardizeSpecSchema.safeParse(raw);
+    if (!r.success)
+      throw new InputError(
+        `--standardize: ${r.error.issues.map((i) => `${i.path.join(".") || "spec"}: ${i.message}`).join("; ")} (expected {"by": "var", "over"?: "var", "population": {"level": count, ...}})`,
+      );
+    spec = r.data;
+  } else spec = await readJsonFile(arg, StandardizeSpecSchema);
+  try {
+    return applyStandardize(design, spec);
+  } catch (e) {
+    if (e instanceof InputError) throw new InputError(`--standardize: ${e.message}`);
+    throw e;
+  }
 }
 
 /**
