@@ -41,3 +41,4 @@ export { type SvyOlrResult, svyOlr } from "./olr.ts";
 export { perceptions, RatingsMapSchema } from "./perceptions.ts";
 export { svyQuantile, weightedQuantile } from "./quantile.ts";
 export { asReplicateDesign, suppliedReplicateDesign } from "./replicates.ts";
+export { StandardizeSpecSchema, svyStandardize } from "./standardize.ts";
