@@ -1,4 +1,5 @@
 import { InputError } from "../core/errors.ts";
+import { type ByStatistic, type DomainCovariance, domainCovariance } from "./by-covmat.ts";
 import type { SurveyDesign } from "./design.ts";
 import { type Domain, type Estimate, svyMean } from "./estimators.ts";
 import { factor, numeric } from "./frame.ts";
@@ -89,12 +90,34 @@ export function byDomains(design: SurveyDesign, by: string[]): ByDomain[] {
   });
 }
 
-/** Estimates per domain (R `svyby`): each domain keeps the full design for its variance. */
+/**
+ * Estimates per domain (R `svyby`): each domain keeps the full design for its variance. With a
+ * statistic and `{ covmat: true }` (R's `covmat = TRUE`), the domain estimates with their full
+ * covariance matrix and R's names ({@link domainCovariance}).
+ *
+ * @example svyBy(d, ["stype"], { stat: "mean", variables: ["api00"] }, { covmat: true }).names // ["E", "H", "M"]
+ */
 export function svyBy(
   design: SurveyDesign,
   by: string[],
   estimate: (domain: Domain) => Estimate[],
-): { labels: string[]; estimates: Estimate[] }[] {
+): { labels: string[]; estimates: Estimate[] }[];
+export function svyBy(
+  design: SurveyDesign,
+  by: string[],
+  estimate: ByStatistic,
+  opts: { covmat: true },
+): DomainCovariance;
+export function svyBy(
+  design: SurveyDesign,
+  by: string[],
+  estimate: ((domain: Domain) => Estimate[]) | ByStatistic,
+  opts?: { covmat: true },
+): { labels: string[]; estimates: Estimate[] }[] | DomainCovariance {
+  if (typeof estimate !== "function") {
+    if (!opts?.covmat) throw new Error("svyBy: a statistic spec needs { covmat: true }");
+    return domainCovariance(design, by, estimate);
+  }
   return byDomains(design, by).map((d) => {
     try {
       return { labels: d.labels, estimates: estimate(d.mask) };
