@@ -10,6 +10,7 @@ import { estimateTable, type Statistic } from "../survey/estimate-table.ts";
 import { getColumn } from "../survey/frame.ts";
 import { registerSurveyCrosstabCommand } from "./survey-crosstab-command.ts";
 import { registerSurveyOlrCommand } from "./survey-olr-command.ts";
+import { registerSurveyTablesCommands } from "./survey-tables-command.ts";
 
 const STATS: Statistic[] = ["mean", "total", "prop", "ratio", "var", "quantile"];
 const CI_METHODS: PropCiMethod[] = ["logit", "likelihood", "asin", "beta", "mean", "xlogit"];
@@ -110,6 +111,7 @@ export function registerSurveyCommand(program: Command): void {
     .action(async (o: PerceptionOptions) => runPerceptions(o));
   registerSurveyCrosstabCommand(survey);
   registerSurveyOlrCommand(survey);
+  registerSurveyTablesCommands(survey);
 }
 
 interface GlmOptions {

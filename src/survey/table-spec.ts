@@ -47,9 +47,12 @@ export function columnVariables(
     if (!design.frame.columns.has(variable)) {
       const segs = Object.keys(map?.segments ?? {});
       const have = [...design.frame.columns.keys()];
-      throw new InputError(
-        `--cols: "${name}" is not ${segs.length ? `a segment of the ratings map (${segs.join(", ")}), ` : ""}${map?.audience ? `"audience" (${map.audience}), ` : ""}or a variable of the data (${have.slice(0, 20).join(", ")}${have.length > 20 ? ", ..." : ""})`,
-      );
+      const valid = [
+        ...(segs.length ? [`a segment of the ratings map (${segs.join(", ")})`] : []),
+        ...(map?.audience ? [`"audience" (${map.audience})`] : []),
+        `a variable of the data (${have.slice(0, 20).join(", ")}${have.length > 20 ? ", ..." : ""})`,
+      ];
+      throw new InputError(`--cols: "${name}" is not ${valid.join(" or ")}`);
     }
     const doms = byDomains(design, [variable]);
     if (doms.length === 0)
