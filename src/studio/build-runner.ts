@@ -149,14 +149,17 @@ export class BuildRunner {
     child.on("error", (e) => {
       err += e.message;
     });
-    child.on("close", (code) => {
+    child.on("close", (code, signal) => {
       if (code === 0 && run) build.emit({ type: "done", ms: build.elapsed(), run });
       else {
-        const message =
-          err
-            .trim()
-            .replace(/^(error|softpower): /i, "")
-            .trim() || `the build stopped (exit code ${code})`;
+        const last = [...build.events].reverse().find((e) => e.type === "stage");
+        const where = last?.type === "stage" ? ` during ${last.stage}` : "";
+        const message = signal
+          ? `the build was stopped (${signal})${where} before it finished: no run was recorded, the store and out/ are as they were`
+          : err
+              .trim()
+              .replace(/^(error|softpower): /i, "")
+              .trim() || `the build stopped (exit code ${code})${where}`;
         build.emit({
           type: "error",
           ms: build.elapsed(),

@@ -512,4 +512,25 @@ describe("workbench in Chromium", () => {
     });
     expect(errors).toEqual([]);
   }, 180_000);
+
+  it("a build whose process is killed mid-way: the Build page says so and lists no run", async () => {
+    const dir = join(tmp, "studies", "demo-kill");
+    await mkdir(dir, { recursive: true });
+    await cp(join(ROOT, "examples/demo/study.yaml"), join(dir, "study.yaml"));
+    await cp(join(ROOT, "examples/demo/data"), join(dir, "data"), { recursive: true });
+    await page.goto(`${server.url}?token=${TOKEN}#/studio/demo-kill/build`);
+    await page.getByRole("button", { name: "Save and build" }).click();
+    await page.getByTestId("build-progress").locator("li").first().waitFor({ timeout: 60_000 });
+    await expect.poll(() => runner.get("demo-kill")?.child !== undefined).toBe(true);
+    runner.get("demo-kill")!.child!.kill("SIGKILL");
+    const alert = page.getByTestId("build-status").getByRole("alert");
+    await alert.waitFor({ timeout: 60_000 });
+    expect(await alert.textContent()).toMatch(
+      /The build failed:.*the build was stopped \(SIGKILL\) during \w+ before it finished: no run was recorded/,
+    );
+    await page.reload();
+    await page.getByText("No runs yet.").waitFor();
+    await page.screenshot({ path: join(ARTIFACTS, "build-killed.png"), fullPage: true });
+    expect(errors).toEqual([]);
+  }, 120_000);
 });
