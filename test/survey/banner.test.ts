@@ -7,8 +7,15 @@
  * dstrat and the JK1 replicates of dclus1, for answer rows (don't know kept and dropped) and
  * means of rating items.
  */
-import { beforeAll, describe, expect, it } from "vitest";
+import { spawnSync } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { InputError } from "../../src/core/errors.ts";
+import { readSurveyFrame } from "../../src/io/survey-data.ts";
+import { parseCsv } from "../../src/io/table.ts";
+import { tCdf } from "../../src/stats/stdlib.ts";
 import {
   adjustP,
   type BannerAdjust,
@@ -17,11 +24,11 @@ import {
   columnLetter,
 } from "../../src/survey/banner.ts";
 import { buildDesign, type SurveyDesign } from "../../src/survey/design.ts";
-import { frameFromColumns } from "../../src/survey/frame.ts";
+import { frameFromColumns, numeric } from "../../src/survey/frame.ts";
 import { RatingsMapSchema } from "../../src/survey/perceptions.ts";
 import { ANSWER_MAP, apiDesigns, CASE_COLS, fixture, MEAN_MAP } from "../helpers/api-tables.ts";
 import { expectClose } from "../helpers/expectClose.ts";
-import { hasShared } from "../helpers/shared.ts";
+import { hasShared, sharedPath } from "../helpers/shared.ts";
 
 type Ref = Record<string, string>;
 
@@ -200,5 +207,128 @@ describe("banner: letters, adjustment and input checks", () => {
     const t = bannerTable(design, map, { columns: ["seg"], letters: null });
     expect(t.tests).toEqual([]);
     expect(t.rows[0]!.cells.map((c) => c.estimate)).toEqual([0.5, 2 / 3, 1 / 3]);
+  });
+});
+
+describe.skipIf(!hasShared)("softpower survey banner|topline on Pew Global Attitudes 2005", () => {
+  const ROOT = new URL("../..", import.meta.url).pathname;
+  const sav = sharedPath("survey", "pew-2005", "pew_gap_2005_11country.sav");
+  let dir: string;
+  let banner: { columns: string[]; rows: string[][] };
+  let top: { columns: string[]; rows: string[][] };
+  let frame: Awaited<ReturnType<typeof readSurveyFrame>>;
+  const cli = (args: string[]) =>
+    spawnSync(process.execPath, ["bin/softpower.js", "survey", ...args], {
+      cwd: ROOT,
+      encoding: "utf8",
+    });
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "softpower-banner-"));
+    const common = [
+      "--data",
+      sav,
+      "--design",
+      "examples/pew-2005/design.json",
+      "--map",
+      "examples/pew-2005/ratings.json",
+    ];
+    const b = cli([
+      "banner",
+      ...common,
+      "--cols",
+      "audience,gender",
+      "--adjust",
+      "holm",
+      "--out",
+      join(dir, "b.csv"),
+    ]);
+    expect(b.status, b.stderr).toBe(0);
+    const t = cli(["topline", ...common, "--out", join(dir, "t.csv")]);
+    expect(t.status, t.stderr).toBe(0);
+    const x = cli(["banner", ...common, "--cols", "audience", "--out", join(dir, "b.xlsx")]);
+    expect(x.status, x.stderr).toBe(0);
+    banner = parseCsv(await readFile(join(dir, "b.csv"), "utf8"), "b.csv");
+    top = parseCsv(await readFile(join(dir, "t.csv"), "utf8"), "t.csv");
+    frame = await readSurveyFrame(sav);
+  }, 120_000);
+  afterAll(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  /** Weighted share of Q == code among a country's respondents with an answer, by direct sums. */
+  function direct(q: string, code: number, country: string) {
+    const c = frame.columns.get("country")!;
+    const levels = c.kind === "factor" ? c.levels : null;
+    const cv = c.kind === "number" ? c.values : null;
+    const lab = (i: number) =>
+      levels
+        ? levels[(c as { codes: Int32Array }).codes[i]!]
+        : c.kind === "number"
+          ? c.labels?.get(cv![i]!)
+          : "";
+    const x = numeric(frame, q);
+    const w = numeric(frame, "weight");
+    let sw = 0;
+    let sy = 0;
+    let n = 0;
+    const rows: number[] = [];
+    for (let i = 0; i < frame.n; i++) {
+      if (lab(i) !== country || Number.isNaN(x[i]!)) continue;
+      sw += w[i]!;
+      if (x[i] === code) sy += w[i]!;
+      n++;
+      rows.push(i);
+    }
+    const p = sy / sw;
+    // No clusters or strata: V = n/(n − 1) Σ z², z = w (y − p)/Σw over the whole sample.
+    let ss = 0;
+    for (const i of rows) ss += ((w[i]! * ((x[i] === code ? 1 : 0) - p)) / sw) ** 2;
+    return { p, n, v: (ss * frame.n) / (frame.n - 1) };
+  }
+
+  it("has Total, the 11 countries and both genders as columns, lettered A...", () => {
+    const heads = banner.columns.filter((c) => !/ (n|sig)$/.test(c)).slice(5);
+    expect(heads[0]).toBe("Total");
+    expect(heads).toHaveLength(1 + 11 + 2);
+    expect(heads[1]).toMatch(/^audience=.* \(A\)$/);
+    expect(heads.at(-1)).toMatch(/^gender=.* \(M\)$/);
+  });
+
+  it("gives the shares, n and letters of a direct computation (USA favourable, Britain vs Germany)", () => {
+    const col = (label: string) => banner.columns.indexOf(label);
+    const br = banner.columns.find((c) => /^audience=Britain \(/.test(c))!;
+    const de = banner.columns.find((c) => /^audience=Germany \(/.test(c))!;
+    const row = banner.rows.find((r) => r[1] === "Q5a" && r[3] === "1")!;
+    const b = direct("Q5a", 1, "Britain");
+    const g = direct("Q5a", 1, "Germany");
+    expectClose(Number(row[col(br)]), b.p, { rtol: 1e-12, what: "Britain very favourable" });
+    expectClose(Number(row[col(de)]), g.p, { rtol: 1e-12, what: "Germany very favourable" });
+    expect(Number(row[col(`${br} n`)])).toBe(750);
+    // Disjoint domains of a design without clusters: covariance 0, so t = diff / sqrt(Va + Vb).
+    const t = (b.p - g.p) / Math.sqrt(b.v + g.v);
+    const df = frame.n - 1;
+    const p = 2 * tCdf(-Math.abs(t), df);
+    const pairs = (11 * 10) / 2;
+    const rowSig = p * pairs < 0.05; // Holm's smallest step is Bonferroni: only a sufficient check
+    const letterOf = (h: string) => /\((\w+)\)$/.exec(h)![1]!;
+    expect(rowSig, `Britain vs Germany p = ${p}`).toBe(true);
+    {
+      const [hi, lo] = b.p > g.p ? [br, de] : [de, br];
+      expect(row[col(`${hi} sig`)]).toContain(letterOf(lo));
+    }
+    // Pew's published 55% favourable (very + somewhat) for the US in Britain, from the topline.
+    const fav = top.rows
+      .filter((r) => r[0] === "Q5a" && r[8] === "Britain" && ["1", "2"].includes(r[4]!))
+      .reduce((s, r) => s + Number(r[9]), 0);
+    expect(Math.round(fav * 100)).toBe(55);
+  });
+
+  it("writes a topline whose shares sum to 1 per country and question, don't know kept", () => {
+    const sums = new Map<string, number>();
+    for (const r of top.rows)
+      sums.set(`${r[0]}|${r[8]}`, (sums.get(`${r[0]}|${r[8]}`) ?? 0) + Number(r[9]));
+    expect(sums.size).toBe(6 * 11);
+    for (const [k, s] of sums) expectClose(s, 1, { rtol: 1e-9, what: k });
+    expect(top.rows.some((r) => r[6] === "TRUE")).toBe(true);
   });
 });
