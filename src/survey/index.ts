@@ -9,6 +9,12 @@
 
 // Errors
 export { InputError } from "../core/errors.ts";
+export {
+  type BannerAdjust,
+  type BannerOptions,
+  type BannerTable,
+  bannerTable,
+} from "./banner.ts";
 export { byDomains, svyBy } from "./by.ts";
 export { calibrate, postStratify, rake, trimWeights } from "./calibrate.ts";
 export { propCI, waldCI } from "./ci.ts";
@@ -42,3 +48,4 @@ export { perceptions, RatingsMapSchema } from "./perceptions.ts";
 export { svyQuantile, weightedQuantile } from "./quantile.ts";
 export { asReplicateDesign, suppliedReplicateDesign } from "./replicates.ts";
 export { StandardizeSpecSchema, svyStandardize } from "./standardize.ts";
+export { type ToplineOptions, type ToplineRow, topline } from "./topline.ts";
