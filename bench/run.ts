@@ -129,6 +129,7 @@ const { surveyBench } = await import("./survey.ts");
 await surveyBench();
 (await import("./survey-crosstab.ts")).surveyCrosstabBench();
 (await import("./survey-banner.ts")).surveyBannerBench();
+(await import("./survey-olr.ts")).surveyOlrBench();
 
 const { driversBench } = await import("./drivers.ts");
 await driversBench();
@@ -164,3 +165,4 @@ await (await import("./studio.ts")).studioBench();
 const { ioBench } = await import("./io.ts");
 await ioBench();
 await (await import("./fleet.ts")).fleetBench();
+await (await import("./media-summarise.ts")).summariseBench();

@@ -12,10 +12,13 @@ export function aliasedColumn(
   tol = 1e-7,
 ): number {
   const m = rows.length;
-  const sw = Float64Array.from(rows, (i) => Math.sqrt(w[i]!));
+  const sw = new Float64Array(m);
+  for (let k = 0; k < m; k++) sw[k] = Math.sqrt(w[rows[k]!]!);
   const basis: Float64Array[] = [];
   for (let a = 0; a < X.length; a++) {
-    const v = Float64Array.from(rows, (i, k) => X[a]![i]! * sw[k]!);
+    const xa = X[a]!;
+    const v = new Float64Array(m);
+    for (let k = 0; k < m; k++) v[k] = xa[rows[k]!]! * sw[k]!;
     let norm0 = 0;
     for (let k = 0; k < m; k++) norm0 += v[k]! * v[k]!;
     for (const q of basis) {

@@ -136,13 +136,13 @@ export function modelColumns(
         const drop = intercept || X.length > 0 ? 1 : 0;
         next = c.levels.slice(drop).map((l, k) => ({
           name: `${v}${l}`,
-          x: Float64Array.from(c.codes, (code) => (code === k + drop ? 1 : 0)),
+          x: indicator(c.codes, k + drop),
         }));
       }
       cols = cols.flatMap((a) =>
         next.map((b) => ({
           name: a.name ? `${a.name}:${b.name}` : b.name,
-          x: Float64Array.from(a.x, (v, i) => v * b.x[i]!),
+          x: product(a.x, b.x),
         })),
       );
     }
@@ -206,4 +206,18 @@ export function svyGlm(design: SurveyDesign, formula: string, family: GlmFamily)
     n: rows.length,
     iterations: main.iterations,
   };
+}
+
+/** 1 where codes equal `level`, else 0. */
+function indicator(codes: Int32Array, level: number): Float64Array {
+  const x = new Float64Array(codes.length);
+  for (let i = 0; i < codes.length; i++) if (codes[i] === level) x[i] = 1;
+  return x;
+}
+
+/** The elementwise product of two columns. */
+function product(a: Float64Array, b: Float64Array): Float64Array {
+  const x = new Float64Array(a.length);
+  for (let i = 0; i < a.length; i++) x[i] = a[i]! * b[i]!;
+  return x;
 }

@@ -80,7 +80,11 @@ export function svyOlr(
   const data = olrData(design, formula, levels);
   const { p, q, m, rows } = data;
   const k = p + q;
-  const compact = (w: Float64Array) => Float64Array.from(rows, (i) => w[i]!);
+  const compact = (w: Float64Array) => {
+    const out = new Float64Array(m);
+    for (let r = 0; r < m; r++) out[r] = w[rows[r]!]!;
+    return out;
+  };
   const wt = compact(design.weights);
   const fit = newton(data, wt, startValues(data, wt));
   const par = fit.par;
@@ -142,12 +146,27 @@ function olrData(
   const col = getColumn(design.frame, outcome);
   const rank = new Map(levels.map((l, i) => [l, i]));
   const cat = new Int32Array(n).fill(-1);
+  // A factor's levels are looked up once each, not once per row.
+  const levelRank =
+    col.kind === "factor" ? Int32Array.from(col.levels, (l) => rank.get(l) ?? -1) : null;
   for (let i = 0; i < n; i++) {
-    let value: string | null;
-    if (col.kind === "factor") value = col.codes[i]! < 0 ? null : col.levels[col.codes[i]!]!;
-    else value = Number.isNaN(col.values[i]!) ? null : formatNumber(col.values[i]!);
-    if (value === null) continue;
-    const c = rank.get(value);
+    let c: number | undefined;
+    let value: string;
+    if (col.kind === "factor") {
+      const code = col.codes[i]!;
+      if (code < 0) continue;
+      c = levelRank![code]!;
+      if (c >= 0) {
+        cat[i] = c;
+        continue;
+      }
+      c = undefined;
+      value = col.levels[code]!;
+    } else {
+      if (Number.isNaN(col.values[i]!)) continue;
+      value = formatNumber(col.values[i]!);
+      c = rank.get(value);
+    }
     if (c === undefined) {
       if (design.weights[i]! > 0)
         throw new InputError(
@@ -200,7 +219,7 @@ function olrData(
     p,
     q: K - 1,
     x,
-    y: Int32Array.from(rows, (i) => cat[i]!),
+    y: gatherCodes(cat, rows),
     rows,
     terms: [...terms.slice(1), ...thresholds],
     complete,
@@ -251,11 +270,11 @@ function rowTerms(d: OlrData, par: Float64Array, eta: Float64Array, r: number) {
 
 /**
  * −ℓ, its gradient and Hessian in (β, ζ): with l_u = f(u)/pr, l_v = −f(v)/pr,
- * l_uu = f′(u)/pr − l_u², l_vv = −f′(v)/pr − l_v², l_uv = −l_u l_v (f′(t) = −f(t) tanh(t/2)),
+ * l_uu = f′(u)/pr − l_u², l_vv = −f′(v)/pr − l_v², l_uv = −l_u l_v,
  * ∂ℓ/∂ζ_y = l_u, ∂ℓ/∂ζ_{y−1} = l_v, ∂ℓ/∂β = −x (l_u + l_v) and the second derivatives alike.
  * f is +∞ when a row's probability is not positive (thresholds out of order).
  */
-function objective(d: OlrData, w: Float64Array, par: Float64Array, hessian: boolean) {
+function objective(d: OlrData, w: Float64Array, par: Float64Array, hessian: boolean, value = true) {
   const { m, p, q, x } = d;
   const k = p + q;
   const eta = linearPredictor(d, par);
@@ -265,11 +284,22 @@ function objective(d: OlrData, w: Float64Array, par: Float64Array, hessian: bool
   for (let r = 0; r < m; r++) {
     const wr = w[r]!;
     if (wr === 0) continue;
-    const { c, u, v, pr } = rowTerms(d, par, eta, r);
+    const c = d.y[r]!;
+    const u = (c < q ? par[p + c]! : BOUND) - eta[r]!;
+    const v = (c > 0 ? par[p + c - 1]! : -BOUND) - eta[r]!;
+    // One exponential per bound: e = e^−|t|, F(t), F(−t) and f(t) = e / (1 + e)² from it.
+    const eu = Math.exp(-Math.abs(u));
+    const ev = Math.exp(-Math.abs(v));
+    const iu = 1 / (1 + eu);
+    const iv = 1 / (1 + ev);
+    const Fu = u >= 0 ? iu : eu * iu;
+    const Fv = v >= 0 ? iv : ev * iv;
+    // F(u) − F(v), from the upper tails when both bounds are in them (keeps the digits).
+    const pr = v > 0 ? ev * iv - (u >= 0 ? eu * iu : iu) : Fu - Fv;
     if (!(pr > 0)) return { f: Number.POSITIVE_INFINITY, g, H };
-    f -= wr * Math.log(pr);
-    const fu = dlogis(u);
-    const fv = dlogis(v);
+    if (value) f -= wr * Math.log(pr);
+    const fu = eu * iu * iu;
+    const fv = ev * iv * iv;
     const lu = fu / pr;
     const lv = -fv / pr;
     const sb = wr * (lu + lv);
@@ -277,8 +307,9 @@ function objective(d: OlrData, w: Float64Array, par: Float64Array, hessian: bool
     if (c < q) g[p + c]! -= wr * lu;
     if (c > 0) g[p + c - 1]! -= wr * lv;
     if (!H) continue;
-    const luu = (-fu * Math.tanh(u / 2)) / pr - lu * lu;
-    const lvv = (fv * Math.tanh(v / 2)) / pr - lv * lv;
+    // f′(t) = f(t) (1 − 2F(t)).
+    const luu = (fu * (1 - 2 * Fu)) / pr - lu * lu;
+    const lvv = (-fv * (1 - 2 * Fv)) / pr - lv * lv;
     const luv = -lu * lv;
     const bb = -wr * (luu + 2 * luv + lvv);
     const bu = wr * (luu + luv);
@@ -315,13 +346,17 @@ function newton(
     throw new InputError("svyolr: the starting thresholds give a row probability 0");
   for (let iter = 1; iter <= 100; iter++) {
     const step = solveSymmetric(cur.H!, cur.g, k);
+    let tiny = true;
+    for (let a = 0; a < k; a++)
+      if (Math.abs(step[a]!) > 1e-8 * Math.max(Math.abs(par[a]!), 1)) tiny = false;
+    // A step this small is taken as it is: −ℓ's rounding (~1e-12 relative) exceeds its gain.
     let t = 1;
-    let next: Float64Array = par;
+    const next = new Float64Array(k);
     let trial = cur;
     for (let half = 0; half < 60; half++) {
-      next = Float64Array.from(par, (v, a) => v - t * step[a]!);
+      for (let a = 0; a < k; a++) next[a] = par[a]! - t * step[a]!;
       trial = objective(d, w, next, true);
-      if (trial.f <= cur.f + 1e-12 * Math.abs(cur.f)) break;
+      if (tiny || trial.f <= cur.f) break;
       t /= 2;
     }
     let done = true;
@@ -358,7 +393,7 @@ function rBread(d: OlrData, w: Float64Array, par: Float64Array): Float64Array {
     const full = new Float64Array(k);
     full.set(bt.subarray(0, p));
     full.set(zetaFromTheta(bt.subarray(p)), p);
-    const { g } = objective(d, w, full, false);
+    const { g } = objective(d, w, full, false, false);
     const out = g.slice();
     // g_θ = Jᵀ g_ζ: θ_1 takes every ζ's gradient, θ_j (j ≥ 2) e^θ_j times those of ζ_j..ζ_q.
     let tail = 0;
@@ -427,4 +462,11 @@ function rowScores(d: OlrData, w: Float64Array, par: Float64Array): Float64Array
     if (c > 0) G[r * k + p + c - 1] = -wr * lv;
   }
   return G;
+}
+
+/** a[rows[r]] for each r (a loop: typed-array `from` with a callback is slow in V8). */
+function gatherCodes(a: Int32Array, rows: Int32Array): Int32Array {
+  const out = new Int32Array(rows.length);
+  for (let r = 0; r < rows.length; r++) out[r] = a[rows[r]!]!;
+  return out;
 }
