@@ -323,6 +323,22 @@ describe.skipIf(!hasShared)("softpower survey banner|topline on Pew Global Attit
     expect(Math.round(fav * 100)).toBe(55);
   });
 
+  it("writes the XLSX banner with a Legend sheet naming the letters and the test", async () => {
+    const { default: excel } = await import("exceljs");
+    const wb = new excel.Workbook();
+    await wb.xlsx.readFile(join(dir, "b.xlsx"));
+    expect(wb.worksheets.map((w) => w.name)).toEqual(["Banner", "Legend"]);
+    const legend = wb.getWorksheet("Legend")!;
+    const cells = legend.getSheetValues().flatMap((r) => (Array.isArray(r) ? r.slice(1) : []));
+    expect(cells).toContain("Adjustment");
+    expect(cells).toContain("none");
+    expect(cells).toContain("0.95");
+    expect(cells).toContain("Britain");
+    const banner = wb.getWorksheet("Banner")!;
+    expect(banner.getRow(2).getCell(4).value).toBe("Total");
+    expect(String(banner.getRow(2).getCell(7).value)).toMatch(/\(A\)$/);
+  });
+
   it("writes a topline whose shares sum to 1 per country and question, don't know kept", () => {
     const sums = new Map<string, number>();
     for (const r of top.rows)
