@@ -277,7 +277,6 @@ function rowTerms(d: OlrData, par: Float64Array, eta: Float64Array, r: number) {
 function objective(d: OlrData, w: Float64Array, par: Float64Array, hessian: boolean, value = true) {
   const { m, p, q, x } = d;
   const k = p + q;
-  const eta = linearPredictor(d, par);
   const g = new Float64Array(k);
   const H = hessian ? new Float64Array(k * k) : null;
   let f = 0;
@@ -285,8 +284,10 @@ function objective(d: OlrData, w: Float64Array, par: Float64Array, hessian: bool
     const wr = w[r]!;
     if (wr === 0) continue;
     const c = d.y[r]!;
-    const u = (c < q ? par[p + c]! : BOUND) - eta[r]!;
-    const v = (c > 0 ? par[p + c - 1]! : -BOUND) - eta[r]!;
+    let eta = 0;
+    for (let a = 0; a < p; a++) eta += x[r * p + a]! * par[a]!;
+    const u = (c < q ? par[p + c]! : BOUND) - eta;
+    const v = (c > 0 ? par[p + c - 1]! : -BOUND) - eta;
     // One exponential per bound: e = e^−|t|, F(t), F(−t) and f(t) = e / (1 + e)² from it.
     const eu = Math.exp(-Math.abs(u));
     const ev = Math.exp(-Math.abs(v));
