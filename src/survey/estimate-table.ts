@@ -1,8 +1,10 @@
 import { InputError } from "../core/errors.ts";
 import { byDomains, svyLinearBy, svyMeanByFast } from "./by.ts";
 import { type PropCiMethod, propCI, waldCI } from "./ci.ts";
+import { type DeffKind, withDeff } from "./deff.ts";
 import { designDf, type SurveyDesign } from "./design.ts";
 import {
+  type Domain,
   type Estimate,
   svyMean,
   svyProportions,
@@ -10,7 +12,7 @@ import {
   svyTotal,
   svyVar,
 } from "./estimators.ts";
-import { svyQuantileBy } from "./quantile.ts";
+import { type QuantileInterval, svyQuantileBy } from "./quantile.ts";
 
 export type Statistic = "mean" | "total" | "prop" | "ratio" | "var" | "quantile";
 
@@ -22,6 +24,10 @@ export interface EstimateRequest {
   quantiles?: number[];
   ciMethod?: PropCiMethod;
   level?: number;
+  /** Design effect: R's deff = TRUE ("srswor", the default) or deff = "replace" (means, totals, proportions). */
+  deff?: DeffKind;
+  /** Quantile intervals: R's svyquantile interval.type (default "mean"). */
+  quantileInterval?: QuantileInterval;
 }
 
 /** One output row: by-values, the estimate and its interval. */
@@ -53,7 +59,10 @@ export function estimateTable(design: SurveyDesign, req: EstimateRequest): Estim
       `--by ${req.by?.join(",")}: no respondent has values for every by-variable`,
     );
   const rows: EstimateRow[] = [];
-  const push = (labels: string[], e: Estimate, ci: [number, number]) =>
+  const replace =
+    req.deff === "replace" && (req.stat === "mean" || req.stat === "total" || req.stat === "prop");
+  const push = (labels: string[], eIn: Estimate, ci: [number, number], mask: Domain = null) => {
+    const e = replace ? withDeff(design, eIn, eIn.variable, mask, "replace") : eIn;
     rows.push({
       by: labels,
       variable: e.variable,
@@ -65,18 +74,24 @@ export function estimateTable(design: SurveyDesign, req: EstimateRequest): Estim
       n: e.n,
       deff: e.deff,
     });
+  };
+  const maskOf = (d: number) => (req.by?.length ? domains[d]!.mask : null);
   for (const variable of req.vars) {
     if ((req.stat === "mean" || req.stat === "total") && design.replicate) {
       // Every domain's replicate estimates from one sweep over the rows.
       const es = svyLinearBy(design, variable, domains, req.stat, req.by ?? []);
       for (const [d, e] of es.entries())
-        push(domains[d]!.labels, e, waldCI(e.estimate, e.se, level));
+        push(domains[d]!.labels, e, waldCI(e.estimate, e.se, level), maskOf(d));
       continue;
     }
     if (req.stat === "quantile") {
       // All domains sorted once; each domain's df is that of its rows (R's degf of the subset).
       const qs = req.quantiles ?? [0.25, 0.5, 0.75];
-      const es = svyQuantileBy(design, variable, qs, domains, { level, by: req.by ?? [] });
+      const es = svyQuantileBy(design, variable, qs, domains, {
+        level,
+        by: req.by ?? [],
+        interval: req.quantileInterval ?? "mean",
+      });
       es.forEach((list, d) => {
         for (const e of list) push(domains[d]!.labels, e, e.ci);
       });
@@ -85,7 +100,7 @@ export function estimateTable(design: SurveyDesign, req: EstimateRequest): Estim
     if (req.stat === "mean" && (req.by?.length ?? 0) > 0) {
       const es = svyMeanByFast(design, variable, domains);
       for (const [d, e] of es.entries())
-        push(domains[d]!.labels, e, waldCI(e.estimate, e.se, level));
+        push(domains[d]!.labels, e, waldCI(e.estimate, e.se, level), maskOf(d));
       continue;
     }
     for (const dom of domains) {
@@ -97,7 +112,7 @@ export function estimateTable(design: SurveyDesign, req: EstimateRequest): Estim
           case "var": {
             const f = req.stat === "mean" ? svyMean : req.stat === "total" ? svyTotal : svyVar;
             const e = f(design, variable, mask);
-            push(dom.labels, e, waldCI(e.estimate, e.se, level));
+            push(dom.labels, e, waldCI(e.estimate, e.se, level), mask);
             break;
           }
           case "ratio": {
@@ -118,6 +133,7 @@ export function estimateTable(design: SurveyDesign, req: EstimateRequest): Estim
                 dom.labels,
                 e,
                 propCI(e.estimate, e.se, req.ciMethod ?? "logit", { level, df, n: nrow, degf: df }),
+                mask,
               );
             }
             break;

@@ -1,9 +1,11 @@
 import { InputError } from "../core/errors.ts";
 import { qt } from "../stats/distributions.ts";
 import type { ByDomain } from "./by.ts";
+import { propCI } from "./ci.ts";
 import { designDf, type SurveyDesign } from "./design.ts";
 import type { Domain, Estimate } from "./estimators.ts";
 import { numeric } from "./frame.ts";
+import { scoreInterval } from "./quantile-score.ts";
 import { replicateCovariance, replicateSums } from "./replicate-sums.ts";
 import { sortOrder } from "./sort-values.ts";
 import { linearisedVariance, stageVarianceOfTotals } from "./variance.ts";
@@ -60,12 +62,7 @@ export function weightedQuantile(
     w = Float64Array.from(uw);
   }
   const n = x.length;
-  const cumw = new Float64Array(n);
-  let c = 0;
-  for (let k = 0; k < n; k++) {
-    c += w[k]!;
-    cumw[k] = c;
-  }
+  const cumw = longDoubleCumsum(w);
   const W = cumw[n - 1]!;
   if (
     rule === "math" ||
@@ -75,6 +72,8 @@ export function weightedQuantile(
     rule === "hf3" ||
     rule === "hf4"
   ) {
+    // R's qs compares the running cumsum with p · sum(w), sum() accumulated in long double.
+    const W = cumw[n - 1]!;
     let pos = -1;
     for (let k = 0; k < n; k++) if (cumw[k]! <= p * W) pos = k;
     if (pos < 0) pos = 0;
@@ -154,6 +153,8 @@ function approx(xk: Float64Array, yk: Float64Array, p: number, step: boolean): n
 class SortedSample {
   readonly n: number;
   readonly cumw: Float64Array;
+  /** Σ w accurately (R's sum() accumulates in long double; the running cumsum does not). */
+  readonly total: number;
   private merged: SortedSample | null = null;
   private tables = new Map<QuantileRule, { xs: Float64Array; ys: Float64Array }>();
   constructor(
@@ -161,12 +162,8 @@ class SortedSample {
     readonly w: Float64Array,
   ) {
     this.n = x.length;
-    this.cumw = new Float64Array(this.n);
-    let c = 0;
-    for (let k = 0; k < this.n; k++) {
-      c += w[k]!;
-      this.cumw[k] = c;
-    }
+    this.cumw = longDoubleCumsum(w);
+    this.total = this.n ? this.cumw[this.n - 1]! : 0;
   }
 
   /** Tied values merged, their weights summed in order (hf3). */
@@ -232,7 +229,8 @@ function sortedQuantile(sample: SortedSample, p: number, rule: QuantileRule): nu
   if (sample.n === 0) return Number.NaN;
   const sm = rule === "hf3" ? sample.tiesMerged() : sample;
   const { n, x, cumw } = sm;
-  const W = cumw[n - 1]!;
+  // R's qs: the running cumsum against p · sum(w), sum() accumulated in long double.
+  const W = sm.total;
   if (
     rule === "math" ||
     rule === "hf1" ||
@@ -290,6 +288,21 @@ function sortedQuantile(sample: SortedSample, p: number, rule: QuantileRule): nu
   return ys[j]! + ((p - xs[j]!) / (xs[j + 1]! - xs[j]!)) * (ys[j + 1]! - ys[j]!);
 }
 
+/**
+ * Interval types of R's `svyquantile(interval.type = ...)` (survey >= 4.1): Woodruff intervals
+ * whose CDF interval is the "mean" (Wald), "beta" (Korn–Graubard), "xlogit" or "asin" interval of
+ * a proportion ({@link propCI}), or the "score" (Francisco–Fuller) interval (not for replicate
+ * designs, as R).
+ */
+export type QuantileInterval = "mean" | "beta" | "xlogit" | "asin" | "score";
+export const QUANTILE_INTERVALS: readonly QuantileInterval[] = [
+  "mean",
+  "beta",
+  "xlogit",
+  "asin",
+  "score",
+];
+
 /** A quantile with its Woodruff interval, as {@link svyQuantile} returns it. */
 export type QuantileEstimate = Estimate & { ci: [number, number] };
 
@@ -319,16 +332,27 @@ function approxTable(xk: Float64Array, yk: Float64Array): { xs: Float64Array; ys
 }
 
 /**
- * Survey quantiles with Woodruff intervals (R `svyquantile`, interval.type "mean"): q̂ by the
- * rule; m = the design-based mean of I(x <= q̂) with its linearised SE; [m ± t·SE] (t on
- * degf(design) degrees of freedom unless df is given) mapped back through the quantile rule;
- * SE = (upper − lower)/(2t).
+ * Survey quantiles with Woodruff intervals (R `svyquantile`): q̂ by the rule; m = the
+ * design-based mean of I(x <= q̂) with its linearised (or replicate) SE; an interval [m_l, m_u]
+ * for m by `interval` (R's interval.type; t quantiles on degf(design) unless df is given):
+ * "mean" m ± t·SE; "xlogit" expit(logit m ± t·SE/(m(1 − m))); "asin"
+ * sin²(asin √m ± t·SE/(2√(m(1 − m)))); "beta" Korn–Graubard with n* = m(1 − m)/SE² ·
+ * (qt(α/2, nrow − 1)/qt(α/2, degf))²; mapped back through the quantile rule (NaN below 0 or
+ * above 1); or "score" ({@link scoreInterval}). SE = (upper − lower)/(2t). nrow is the rows of
+ * the (domain's) design R sees: the domain's respondents with data, or on a calibrated design all
+ * rows (R keeps them when subsetting, with zero weight).
  */
 export function svyQuantile(
   design: SurveyDesign,
   variable: string,
   probs: number[],
-  opts: { domain?: Domain; rule?: QuantileRule; level?: number; df?: number } = {},
+  opts: {
+    domain?: Domain;
+    rule?: QuantileRule;
+    level?: number;
+    df?: number;
+    interval?: QuantileInterval;
+  } = {},
 ): QuantileEstimate[] {
   const dom = opts.domain ?? null;
   const group = new Int32Array(design.n);
@@ -356,7 +380,7 @@ export function svyQuantileBy(
   variable: string,
   probs: number[],
   domains: ByDomain[],
-  opts: { rule?: QuantileRule; level?: number; by?: string[] } = {},
+  opts: { rule?: QuantileRule; level?: number; by?: string[]; interval?: QuantileInterval } = {},
 ): QuantileEstimate[][] {
   const group = domains[0]?.index ?? new Int32Array(design.n);
   const out = quantilesByGroup(design, variable, probs, group, domains.length, {
@@ -379,10 +403,25 @@ function quantilesByGroup(
   probs: number[],
   groupIn: Int32Array,
   G: number,
-  opts: { rule?: QuantileRule; level?: number; df?: number; perGroupDf?: boolean },
+  opts: {
+    rule?: QuantileRule;
+    level?: number;
+    df?: number;
+    perGroupDf?: boolean;
+    interval?: QuantileInterval;
+  },
 ): (QuantileEstimate[] | null)[] {
   for (const p of probs)
     if (!(p >= 0 && p <= 1)) throw new InputError(`quantile ${p} must be in [0, 1]`);
+  const interval = opts.interval ?? "mean";
+  if (!QUANTILE_INTERVALS.includes(interval))
+    throw new InputError(
+      `quantile interval must be one of ${QUANTILE_INTERVALS.join(", ")}, got "${interval}"`,
+    );
+  if (interval === "score" && design.replicate)
+    throw new InputError(
+      `quantile interval "score" is not available for replicate-weight designs (as R); use mean, beta, xlogit or asin`,
+    );
   const y = numeric(design.frame, variable);
   const w = design.weights;
   const n = design.n;
@@ -434,10 +473,11 @@ function quantilesByGroup(
     }
     return new SortedSample(xs, ws);
   });
-  const dfs =
-    opts.df !== undefined
-      ? new Float64Array(G).fill(opts.df)
-      : groupDf(design, groupIn, G, opts.perGroupDf ?? false);
+  const degfs = groupDf(design, groupIn, G, opts.perGroupDf ?? false);
+  const dfs = opts.df !== undefined ? new Float64Array(G).fill(opts.df) : degfs;
+  // R's nrow(design) of the domain: its rows with data, or every row of a calibrated design.
+  const calibrated = design.calibrations.length > 0 && !design.replicate;
+  const nrowOf = (g: number) => (calibrated ? n : cnt[g]!);
   const tq = Float64Array.from(dfs, (df) => qt(1 - (1 - level) / 2, df));
   const out: (QuantileEstimate[] | null)[] = samples.map((s) => (s ? [] : null));
   const q = new Float64Array(G);
@@ -457,10 +497,29 @@ function quantilesByGroup(
       const s = samples[g];
       if (!s) continue;
       const t = tq[g]!;
-      const pl = mean[g]! - t * se[g]!;
-      const pu = mean[g]! + t * se[g]!;
-      const lower = pl < 0 ? Number.NaN : sortedQuantile(s, pl, rule);
-      const upper = pu > 1 ? Number.NaN : sortedQuantile(s, pu, rule);
+      let lower: number;
+      let upper: number;
+      if (interval === "score") {
+        [lower, upper] = scoreInterval(
+          scoreValues(design, y, group, g, calibrated, sortedRows, start),
+          (theta) => scoreStatistic(design, y, w, sortedRows, start, g, p, theta, sw[g]!),
+          t,
+          (pr) => sortedQuantile(s, pr, rule),
+          `variable ${variable}, quantile ${p}`,
+        );
+      } else {
+        const [pl, pu] =
+          interval === "mean"
+            ? [mean[g]! - t * se[g]!, mean[g]! + t * se[g]!]
+            : propCI(mean[g]!, se[g]!, interval, {
+                level,
+                df: dfs[g]!,
+                n: nrowOf(g),
+                degf: degfs[g]!,
+              });
+        lower = Number.isNaN(pl) || pl < 0 ? Number.NaN : sortedQuantile(s, pl, rule);
+        upper = Number.isNaN(pu) || pu > 1 ? Number.NaN : sortedQuantile(s, pu, rule);
+      }
       out[g]!.push({
         variable,
         level: String(p),
@@ -577,4 +636,88 @@ function cdfSe(
   for (let g = 0; g < G; g++)
     se[g] = Math.sqrt(stageVarianceOfTotals(design, 0, totals.subarray(g * P, (g + 1) * P)));
   return se;
+}
+
+/**
+ * The values R's ffullerCI sees for group g: the group's respondents with data, or on a
+ * calibrated design every row (out-of-domain and missing values kept, missing as 0: R's subset
+ * of a calibrated design keeps all rows and `na.rm` sets missing values to 0).
+ */
+function scoreValues(
+  design: SurveyDesign,
+  y: Float64Array,
+  group: Int32Array,
+  g: number,
+  calibrated: boolean,
+  sortedRows: Int32Array,
+  start: Int32Array,
+): Float64Array {
+  if (calibrated) return Float64Array.from(y, (v) => (Number.isNaN(v) ? 0 : v));
+  void group;
+  void design;
+  return Float64Array.from(sortedRows.subarray(start[g]!, start[g + 1]!), (i) => y[i]!);
+}
+
+/**
+ * mean(U)/SE(mean(U)) for U = I(x > θ) − (1 − p) over group g's rows (R's scoretest before the
+ * limit): the weighted mean and its linearised SE (influence w (U − Ū)/Σw, zero outside).
+ */
+function scoreStatistic(
+  design: SurveyDesign,
+  y: Float64Array,
+  w: Float64Array,
+  sortedRows: Int32Array,
+  start: Int32Array,
+  g: number,
+  p: number,
+  theta: number,
+  sw: number,
+): number {
+  const rows = sortedRows.subarray(start[g]!, start[g + 1]!);
+  let m = 0;
+  for (const i of rows) m += (((y[i]! > theta ? 1 : 0) - (1 - p)) * w[i]!) / sw;
+  let v: number;
+  if (design.calibrations.length || design.multistage) {
+    const z = new Float64Array(design.n);
+    for (const i of rows) z[i] = (w[i]! * ((y[i]! > theta ? 1 : 0) - (1 - p) - m)) / sw;
+    v = linearisedVariance(design, [z])[0]!;
+  } else {
+    const st = design.stages[0]!;
+    const totals = new Float64Array(st.nClusters);
+    for (const i of rows)
+      totals[st.cluster[i]!]! += (w[i]! * ((y[i]! > theta ? 1 : 0) - (1 - p) - m)) / sw;
+    v = stageVarianceOfTotals(design, 0, totals);
+  }
+  return m / Math.sqrt(v);
+}
+
+/**
+ * Running sums of x as R's cumsum() (and sum()) compute them: accumulated in x87 long double
+ * (64-bit significand, each partial sum rounded to nearest), each rounded to double. Emulated with an exact double-double
+ * partial sum whose low part is rounded to the 64-bit grid after every addition. (A double
+ * running sum differs in the last bits, which decides ties of the cumulative weights with p·Σw:
+ * with equal weights, 554 instead of R's 553 for a quartile of api00 in dclus1's stype E.)
+ */
+function longDoubleCumsum(x: Float64Array): Float64Array {
+  const out = new Float64Array(x.length);
+  let hi = 0;
+  let lo = 0;
+  for (let k = 0; k < x.length; k++) {
+    const v = x[k]!;
+    const s = hi + v;
+    const bb = s - hi;
+    const err = hi - (s - bb) + (v - bb);
+    const l = lo + err;
+    hi = s + l;
+    lo = l - (hi - s);
+    if (hi !== 0 && lo !== 0) {
+      const ulp = 2 ** (Math.floor(Math.log2(Math.abs(hi))) - 63);
+      const q = lo / ulp;
+      let r = Math.round(q);
+      if (Math.abs(q - Math.trunc(q)) === 0.5) r = 2 * Math.round(q / 2);
+      lo = r * ulp;
+    }
+    out[k] = hi + lo;
+  }
+  return out;
 }
