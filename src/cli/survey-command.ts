@@ -9,8 +9,10 @@ import { buildDesign, DesignSpecSchema, type SurveyDesign } from "../survey/desi
 import { estimateTable, type Statistic } from "../survey/estimate-table.ts";
 import { getColumn } from "../survey/frame.ts";
 import { registerSurveyCrosstabCommand } from "./survey-crosstab-command.ts";
+import { covmatAndContrast, estimateExtras } from "./survey-estimate-extras.ts";
 import { registerSurveyOlrCommand } from "./survey-olr-command.ts";
 import { registerSurveyTablesCommands } from "./survey-tables-command.ts";
+import { registerSurveyTtestCommand } from "./survey-ttest-command.ts";
 
 const STATS: Statistic[] = ["mean", "total", "prop", "ratio", "var", "quantile"];
 const CI_METHODS: PropCiMethod[] = ["logit", "likelihood", "asin", "beta", "mean", "xlogit"];
@@ -30,6 +32,10 @@ interface EstimateOptions {
   ciMethod?: string;
   level?: string;
   out?: string;
+  covmat?: boolean;
+  contrast?: string;
+  deff?: string;
+  quantileCi?: string;
 }
 
 /** `softpower survey ...`: design-based survey estimation (R survey-class). */
@@ -68,6 +74,16 @@ export function registerSurveyCommand(program: Command): void {
     .option("--ci-method <method>", `interval for proportions: ${CI_METHODS.join("|")}`, "logit")
     .option("--level <p>", "confidence level", "0.95")
     .option("--out <file>", "output CSV (default: standard output)")
+    .option(
+      "--covmat",
+      "also write FILE.vcov.csv: the estimates' covariance, R's names (E, E:api00)",
+    )
+    .option(
+      "--contrast <json|file|expr>",
+      'a last row: \'{"E": 1, "H": -1}\', a JSON file, or "api00 / api99"',
+    )
+    .option("--deff <kind>", "design effect: srswor (R's deff = TRUE) | replace", "srswor")
+    .option("--quantile-ci <type>", "quantile intervals: mean|beta|xlogit|asin|score", "mean")
     .action(async (o: EstimateOptions) => runEstimate(o));
   survey
     .command("glm")
@@ -112,6 +128,7 @@ export function registerSurveyCommand(program: Command): void {
   registerSurveyCrosstabCommand(survey);
   registerSurveyOlrCommand(survey);
   registerSurveyTablesCommands(survey);
+  registerSurveyTtestCommand(survey);
 }
 
 interface GlmOptions {
@@ -241,7 +258,9 @@ async function runEstimate(o: EstimateOptions): Promise<void> {
     quantiles,
     ciMethod,
     level,
+    ...estimateExtras(o),
   });
+  rows.push(...(await covmatAndContrast(design, o, by, vars, level)));
   const columns = [...by, "variable", "level", "estimate", "se", "ci_low", "ci_high", "n", "deff"];
   const csv = toCsv(
     columns,

@@ -16,8 +16,15 @@ export {
   bannerTable,
 } from "./banner.ts";
 export { byDomains, svyBy } from "./by.ts";
+export {
+  type ByStatistic,
+  type CovmatEstimate,
+  type DomainCovariance,
+  domainCovariance,
+} from "./by-covmat.ts";
 export { calibrate, postStratify, rake, trimWeights } from "./calibrate.ts";
 export { propCI, waldCI } from "./ci.ts";
+export { type ContrastResult, type NamedEstimates, svyContrast } from "./contrast.ts";
 export {
   type ChisqResult,
   type ChisqStatistic,
@@ -26,6 +33,7 @@ export {
   svyChisq,
   svyTable,
 } from "./crosstab.ts";
+export { type DeffKind, withDeff } from "./deff.ts";
 export {
   buildDesign,
   type DesignSpec,
@@ -45,7 +53,13 @@ export { frameFromColumns, type SurveyFrame } from "./frame.ts";
 export { svyGlm } from "./glm.ts";
 export { type SvyOlrResult, svyOlr } from "./olr.ts";
 export { perceptions, RatingsMapSchema } from "./perceptions.ts";
-export { svyQuantile, weightedQuantile } from "./quantile.ts";
+export {
+  QUANTILE_INTERVALS,
+  type QuantileInterval,
+  svyQuantile,
+  weightedQuantile,
+} from "./quantile.ts";
 export { asReplicateDesign, suppliedReplicateDesign } from "./replicates.ts";
 export { StandardizeSpecSchema, svyStandardize } from "./standardize.ts";
 export { type ToplineOptions, type ToplineRow, topline } from "./topline.ts";
+export { svyTtest, type TtestResult } from "./ttest.ts";
