@@ -340,7 +340,8 @@ function approxTable(xk: Float64Array, yk: Float64Array): { xs: Float64Array; ys
  * (qt(α/2, nrow − 1)/qt(α/2, degf))²; mapped back through the quantile rule (NaN below 0 or
  * above 1); or "score" ({@link scoreInterval}). SE = (upper − lower)/(2t). nrow is the rows of
  * the (domain's) design R sees: the domain's respondents with data, or on a calibrated design all
- * rows (R keeps them when subsetting, with zero weight).
+ * rows (R keeps them when subsetting, with zero weight). On a replicate design R 4.1.1 ignores
+ * beta/xlogit/asin (svyquantile.svyrep.design does not pass the type on) and gives "mean"; so do we.
  */
 export function svyQuantile(
   design: SurveyDesign,
@@ -478,6 +479,9 @@ function quantilesByGroup(
   // R's nrow(design) of the domain: its rows with data, or every row of a calibrated design.
   const calibrated = design.calibrations.length > 0 && !design.replicate;
   const nrowOf = (g: number) => (calibrated ? n : cnt[g]!);
+  // R 4.1.1's svyquantile on a replicate design calls woodruffCI without its method, so
+  // beta/xlogit/asin give the "mean" interval there; we do the same.
+  const cdfInterval = design.replicate ? "mean" : interval;
   const tq = Float64Array.from(dfs, (df) => qt(1 - (1 - level) / 2, df));
   const out: (QuantileEstimate[] | null)[] = samples.map((s) => (s ? [] : null));
   const q = new Float64Array(G);
@@ -509,9 +513,9 @@ function quantilesByGroup(
         );
       } else {
         const [pl, pu] =
-          interval === "mean"
+          cdfInterval === "mean"
             ? [mean[g]! - t * se[g]!, mean[g]! + t * se[g]!]
-            : propCI(mean[g]!, se[g]!, interval, {
+            : propCI(mean[g]!, se[g]!, cdfInterval as "beta" | "xlogit" | "asin", {
                 level,
                 df: dfs[g]!,
                 n: nrowOf(g),

@@ -19,12 +19,11 @@ import { expectClose } from "../helpers/expectClose.ts";
 import { hasShared } from "../helpers/shared.ts";
 
 /**
- * Known mismatch: on the JK1 replicate design, R's woodruffCI transforms each replicate
- * (svycontrast on replicate statistics) for xlogit/asin and takes each domain's df from the rank
- * of its own replicate weights; we use the delta method and the design's replicate df. 37 of the
- * 72 JK1 rows differ (the "mean" rows overall match).
+ * Known mismatch: on the JK1 replicate design, R takes each domain's df from the rank of the
+ * domain's own replicate weights (degf of the subset); we use the design's replicate df. 8 of
+ * the 72 JK1 rows differ, all by-domain rows; the overall rows match.
  */
-const KNOWN_JK1_MISMATCHES = 37;
+const KNOWN_JK1_MISMATCHES = 8;
 
 /** Domain d of a breakdown as the only domain (its rows index 0, all others −1). */
 function only(domains: ByDomain[], d: number): ByDomain {
