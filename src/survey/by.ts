@@ -93,7 +93,7 @@ export function byDomains(design: SurveyDesign, by: string[]): ByDomain[] {
 /**
  * Estimates per domain (R `svyby`): each domain keeps the full design for its variance. With a
  * statistic and `{ covmat: true }` (R's `covmat = TRUE`), the domain estimates with their full
- * covariance matrix and R's names ({@link domainCovariance}).
+ * covariance matrix and R's names (`domainCovariance` in by-covmat.ts).
  *
  * @example svyBy(d, ["stype"], { stat: "mean", variables: ["api00"] }, { covmat: true }).names // ["E", "H", "M"]
  */

@@ -156,7 +156,7 @@ export function modelColumns(
 }
 
 /**
- * Survey-weighted GLM (R `svyglm`). Coefficients by R's IRLS (`glm.fit`, see {@link irls})
+ * Survey-weighted GLM (R `svyglm`). Coefficients by R's IRLS (`glm.fit`, see `irls` in glm-family.ts)
  * with the design weights rescaled to mean 1: the same point estimates as `glm` with those
  * weights, for every family (binomial and quasibinomial give the same coefficients; R warns
  * about non-integer successes for binomial, which changes nothing here). Variance, the same
