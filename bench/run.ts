@@ -165,3 +165,4 @@ await (await import("./studio.ts")).studioBench();
 const { ioBench } = await import("./io.ts");
 await ioBench();
 await (await import("./fleet.ts")).fleetBench();
+await (await import("./media-summarise.ts")).summariseBench();

@@ -64,7 +64,12 @@ export function registerMediaCommand(program: Command): void {
       "outlet,outlet_country,target,via,entity,frame,day|week|month|year",
     )
     .option("--bootstrap <n>", "article bootstrap replicates", "1000")
-    .option("--seed <n>", "bootstrap seed", "1")
+    .option("--seed <n>", "bootstrap seed (0 … 4294967295)", "1")
+    .option(
+      "--memory-limit <size>",
+      "DuckDB's memory limit (beyond it DuckDB spills to the temporary folder)",
+      "3GB",
+    )
     .option("--out <file>", "output CSV (default: standard output)")
     .action(async (o) => runSummarise(o));
   media

@@ -4,11 +4,22 @@ export const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
 /** A quoted SQL identifier. */
 export const sqlIdent = (s: string) => `"${s.replaceAll('"', '""')}"`;
 
-/** Runs statements on an in-memory DuckDB and returns the rows of the last one as JSON objects. */
-export async function duckQuery(statements: string[]): Promise<Record<string, unknown>[]> {
+/**
+ * Runs statements on an in-memory DuckDB and returns the rows of the last one as JSON objects.
+ * Options: DuckDB's `threads`, `memory_limit` (e.g. "3GB"; beyond it DuckDB spills to
+ * `temp_directory`).
+ */
+export async function duckQuery(
+  statements: string[],
+  o: { threads?: number; memoryLimit?: string; tempDirectory?: string } = {},
+): Promise<Record<string, unknown>[]> {
   // Loaded on first use: DuckDB's bindings add ~30 MB to a process that never queries.
   const { DuckDBInstance } = await import("@duckdb/node-api");
-  const instance = await DuckDBInstance.create(":memory:");
+  const config: Record<string, string> = {};
+  if (o.threads) config.threads = String(o.threads);
+  if (o.memoryLimit) config.memory_limit = o.memoryLimit;
+  if (o.tempDirectory) config.temp_directory = o.tempDirectory;
+  const instance = await DuckDBInstance.create(":memory:", config);
   const conn = await instance.connect();
   try {
     let rows: Record<string, unknown>[] = [];

@@ -28,7 +28,6 @@ import {
   scoreJsonlChunk,
 } from "../io/mentions-csv.ts";
 import { type Cell, toCsv, writeFileAtomic } from "../io/write.ts";
-import type { ArticleCell } from "../media/aggregate.ts";
 import type { BiasMention } from "../media/bias.ts";
 import { type Article, type FieldMap, FieldMapSchema } from "../media/corpus-spec.ts";
 import { MENTION_COLUMNS } from "../media/score.ts";
@@ -331,6 +330,7 @@ export async function runSummarise(o: {
   out?: string;
   bootstrap: string;
   seed: string;
+  memoryLimit?: string;
 }): Promise<void> {
   const by = o.by
     .split(",")
@@ -339,7 +339,20 @@ export async function runSummarise(o: {
   const B = Number(o.bootstrap);
   if (!Number.isInteger(B) || B < 0)
     throw new InputError(`--bootstrap must be an integer >= 0, got "${o.bootstrap}"`);
-  const t = await summariseMentions(o.mentions, by, { bootstrap: B, seed: Number(o.seed) });
+  if (
+    o.memoryLimit !== undefined &&
+    !/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(o.memoryLimit)
+  )
+    throw new InputError(
+      `--memory-limit must be a size such as 3GB or 500MiB, got "${o.memoryLimit}"`,
+    );
+  const { tmpdir } = await import("node:os");
+  const t = await summariseMentions(o.mentions, by, {
+    bootstrap: B,
+    seed: Number(o.seed),
+    memoryLimit: o.memoryLimit,
+    tempDirectory: join(tmpdir(), `softpower-duckdb-${process.pid}`),
+  });
   const csv = toCsv(t.columns, t.rows);
   if (o.out) await writeFileAtomic(o.out, csv);
   else process.stdout.write(csv);
@@ -348,36 +361,37 @@ export async function runSummarise(o: {
 /**
  * Mentions, articles, mean tone and shares negative/positive by the given keys (outlet,
  * outlet_country, target, via, entity, frame, day|week|month|year), with article-bootstrap
- * intervals (mentions of one article are resampled together). Aggregation runs in DuckDB.
+ * intervals: the hash-based Poisson bootstrap of media/bootstrap-weights.ts (articles in bucket
+ * DuckDB `hash(article_id) % 1024`, replicate weights w(seed, r, bucket); summariseTone over the
+ * same cells gives the same intervals). Everything runs in DuckDB, streaming over the file or the
+ * folder's Parquet glob: mentions → article × group cells → group × bucket sums → group ×
+ * replicate sums; only the groups' replicate ratios (groups × B values) reach node.
+ * Tone is summed exactly as DECIMAL(38, 18) (each tone rounded to 18 decimals), so one file and a
+ * folder of parts give the same digits whatever order DuckDB reads the rows in.
  */
 export async function summariseMentions(
   mentions: string,
   by: string[],
-  o: { bootstrap: number; seed: number; where?: string },
+  o: {
+    bootstrap: number;
+    seed: number;
+    where?: string;
+    threads?: number;
+    memoryLimit?: string;
+    tempDirectory?: string;
+  },
 ): Promise<TableData> {
   const B = o.bootstrap;
   for (const k of by)
     if (!KEYS.includes(k))
       throw new InputError(`--by: unknown key "${k}" (use ${KEYS.join(", ")})`);
+  const { BOOTSTRAP_BUCKETS, bootstrapWeightsSql, checkSeed } = await import(
+    "../media/bootstrap-weights.ts"
+  );
+  const bad = checkSeed(o.seed);
+  if (bad) throw new InputError(`--seed: ${bad}`);
   const keys = by.map(sqlIdent).join(", ");
-  const rows = await duckQuery([
-    `SELECT ${keys}${keys ? "," : ""} article_id, count(*) AS n, sum(tone) AS tone,
-       sum(CASE WHEN label = 'negative' THEN 1 ELSE 0 END) AS neg,
-       sum(CASE WHEN label = 'positive' THEN 1 ELSE 0 END) AS pos
-     FROM (${mentionsRelation(mentions, by.includes("frame"))})
-     ${o.where ? `WHERE ${o.where}` : ""}
-     GROUP BY ALL ORDER BY ${keys ? `${keys}, ` : ""}article_id`,
-  ]);
-  // Loaded on use, like DuckDB: scoring a corpus needs neither.
-  const { summariseTone } = await import("../media/aggregate.ts");
-  const groups = new Map<string, { key: unknown[]; cells: ArticleCell[] }>();
-  for (const r of rows) {
-    const key = by.map((k) => r[k]);
-    const id = JSON.stringify(key);
-    const g = groups.get(id) ?? { key, cells: [] };
-    groups.set(id, g);
-    g.cells.push({ n: Number(r.n), tone: Number(r.tone), neg: Number(r.neg), pos: Number(r.pos) });
-  }
+  const kc = keys ? `${keys}, ` : "";
   const cols = [
     "mentions",
     "articles",
@@ -391,15 +405,68 @@ export async function summariseMentions(
     "share_positive_lo",
     "share_positive_hi",
   ] as const;
+  const K = BOOTSTRAP_BUCKETS;
+  const keyList = by.map(sqlIdent);
+  // Groups numbered by DuckDB (dense_rank treats NULL keys as one value).
+  const gid = keys ? `CAST(dense_rank() OVER (ORDER BY ${keys}) AS INTEGER)` : "1";
+  // Replicates as dot products: each group's dense bucket sums (K values) against each
+  // replicate's K weights (DuckDB's list_inner_product), groups × B rows.
+  const statements =
+    B > 0
+      ? [
+          `CREATE TEMP TABLE gbi AS SELECT *, ${gid} AS gid FROM gb`,
+          `CREATE TEMP TABLE garr AS
+           SELECT gid, list(coalesce(n, 0) ORDER BY b) AS nl, list(coalesce(t, 0) ORDER BY b) AS tl,
+             list(coalesce(neg, 0) ORDER BY b) AS negl, list(coalesce(pos, 0) ORDER BY b) AS posl
+           FROM (SELECT DISTINCT gid FROM gbi) CROSS JOIN range(${K}) bb(b)
+             LEFT JOIN (SELECT gid, b, CAST(n AS DOUBLE) AS n, CAST(t AS DOUBLE) AS t, CAST(neg AS DOUBLE) AS neg,
+                          CAST(pos AS DOUBLE) AS pos FROM gbi) x USING (gid, b)
+           GROUP BY gid`,
+          `CREATE TEMP TABLE warr AS
+           SELECT r, list(coalesce(CAST(w AS DOUBLE), 0) ORDER BY b) AS wl
+           FROM range(${B}) rr(r) CROSS JOIN range(${K}) bb(b) LEFT JOIN (${bootstrapWeightsSql(o.seed, B)}) USING (r, b)
+           GROUP BY r`,
+        ]
+      : [];
+  const tot = `tot AS (SELECT ${kc}${B > 0 ? "gid, " : ""}sum(n) AS n, sum(a) AS a, CAST(sum(t) AS DOUBLE) AS t, sum(neg) AS neg, sum(pos) AS pos FROM ${B > 0 ? "gbi" : "gb"} GROUP BY ALL)`;
+  const lists = `rep AS (SELECT gid, r, list_inner_product(wl, nl) AS sn, list_inner_product(wl, tl) AS st,
+      list_inner_product(wl, negl) AS sneg, list_inner_product(wl, posl) AS spos FROM garr CROSS JOIN warr),
+    lists AS (SELECT gid, list(st / sn) AS lt, list(sneg / sn) AS ln, list(spos / sn) AS lp
+      FROM rep WHERE sn > 0 GROUP BY gid)`;
+  const rows = await duckQuery(
+    [
+      `CREATE TEMP TABLE gb AS
+       WITH cells AS (
+         SELECT ${kc}article_id, count(*) AS n, sum(CAST(tone AS DECIMAL(38, 18))) AS t,
+           count_if(label = 'negative') AS neg, count_if(label = 'positive') AS pos
+         FROM (${mentionsRelation(mentions, by.includes("frame"))})
+         ${o.where ? `WHERE ${o.where}` : ""}
+         GROUP BY ALL)
+       SELECT ${kc}CAST(hash(article_id) % ${K} AS INTEGER) AS b, count(*) AS a,
+         sum(n) AS n, sum(t) AS t, sum(neg) AS neg, sum(pos) AS pos
+       FROM cells GROUP BY ALL`,
+      ...statements,
+      B > 0
+        ? `WITH ${tot}, ${lists}
+           SELECT ${keyList.map((k) => `tot.${k}`).join(", ")}${keys ? "," : ""} tot.n, tot.a, tot.t, tot.neg, tot.pos, lt, ln, lp
+           FROM tot LEFT JOIN lists USING (gid)
+           ORDER BY ${keyList.map((k) => `tot.${k}`).join(", ") || "1"}`
+        : `WITH ${tot} SELECT * FROM tot ORDER BY ${keys || "1"}`,
+    ],
+    { threads: o.threads, memoryLimit: o.memoryLimit, tempDirectory: o.tempDirectory },
+  );
+  const { percentileInterval } = await import("../media/aggregate.ts");
+  const num = (v: unknown) => Number(v);
   const body: Cell[][] = [];
-  for (const g of groups.values()) {
-    const s = summariseTone(g.cells, { replicates: B, seed: o.seed });
-    body.push([
-      ...(g.key as Cell[]),
-      ...cols.map((c) =>
-        (B === 0 && c.endsWith("_lo")) || (B === 0 && c.endsWith("_hi")) ? Number.NaN : s[c],
-      ),
-    ]);
+  for (const r of rows) {
+    const n = num(r.n);
+    const ci = (l: unknown): [number, number] =>
+      B > 0 ? percentileInterval(Array.isArray(l) ? l.map(num) : []) : [Number.NaN, Number.NaN];
+    const [tl, th] = ci(r.lt);
+    const [nl, nh] = ci(r.ln);
+    const [pl, ph] = ci(r.lp);
+    const s = [n, num(r.a), num(r.t) / n, tl, th, num(r.neg) / n, nl, nh, num(r.pos) / n, pl, ph];
+    body.push([...by.map((k) => r[k] as Cell), ...s]);
   }
   return { columns: [...by, ...cols], rows: body };
 }
