@@ -76,7 +76,7 @@ export async function runCoordinator(o: {
   const address = parseQueueUrl(o.queue);
   if (o.map.dedupe)
     throw new InputError(
-      "--queue: the field map's dedupe needs the articles in order and is not supported across shards",
+      `--queue: the field map's "dedupe" is not supported with a fleet: it keeps the first article of each key in corpus order, which needs every earlier shard read first (one process), so shards scored apart cannot apply it. Deduplicate the corpus files before scoring, or remove "dedupe" from the field map, or score without --queue`,
     );
   const files = (await corpusFiles(o.corpus)).map((f) => resolve(f));
   await pingRedis(address);
