@@ -132,7 +132,7 @@ export function adjustP(p: number[], method: BannerAdjust): number[] {
  * b's letter when p̃ < α and θ̂_a > θ̂_b. The Total column is not tested.
  *
  * Cost: the domain estimates and their covariances of every row from one pass over the
- * respondents plus clusters · columns² per row and column variable ({@link domainMeans}); the
+ * respondents plus clusters · columns² per row and column variable (`domainMeans` in domain-means.ts); the
  * pairs use the covariance matrix only.
  *
  * @throws InputError for a level outside (0, 1), unknown columns, or means of a text variable

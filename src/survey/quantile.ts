@@ -338,7 +338,7 @@ function approxTable(xk: Float64Array, yk: Float64Array): { xs: Float64Array; ys
  * "mean" m ± t·SE; "xlogit" expit(logit m ± t·SE/(m(1 − m))); "asin"
  * sin²(asin √m ± t·SE/(2√(m(1 − m)))); "beta" Korn–Graubard with n* = m(1 − m)/SE² ·
  * (qt(α/2, nrow − 1)/qt(α/2, degf))²; mapped back through the quantile rule (NaN below 0 or
- * above 1); or "score" ({@link scoreInterval}). SE = (upper − lower)/(2t). nrow is the rows of
+ * above 1); or "score" (`scoreInterval` in quantile-score.ts). SE = (upper − lower)/(2t). nrow is the rows of
  * the (domain's) design R sees: the domain's respondents with data, or on a calibrated design all
  * rows (R keeps them when subsetting, with zero weight). On a replicate design R 4.1.1 ignores
  * beta/xlogit/asin (svyquantile.svyrep.design does not pass the type on) and gives "mean"; so do we.
