@@ -13,18 +13,7 @@ import { buildDesign } from "../src/survey/design.ts";
 import { RatingsMapSchema } from "../src/survey/perceptions.ts";
 import { topline } from "../src/survey/topline.ts";
 import { syntheticSurveyFrame } from "./survey-data.ts";
-
-function medianMs(fn: () => void, runs = 5): number {
-  fn();
-  const t: number[] = [];
-  for (let k = 0; k < runs; k++) {
-    const s = performance.now();
-    fn();
-    t.push(performance.now() - s);
-  }
-  t.sort((a, b) => a - b);
-  return t[Math.floor(t.length / 2)]!;
-}
+import { medianMs } from "./timing.ts";
 
 const MAP = RatingsMapSchema.parse({
   ratings: [{ target: "USA", attribute: "rating", column: "rating" }],

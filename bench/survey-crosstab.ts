@@ -14,18 +14,7 @@ import { buildDesign } from "../src/survey/design.ts";
 import type { SurveyFrame } from "../src/survey/frame.ts";
 import { asReplicateDesign } from "../src/survey/replicates.ts";
 import { syntheticSurveyFrame } from "./survey-data.ts";
-
-function medianMs(fn: () => void, runs = 5): number {
-  fn();
-  const t: number[] = [];
-  for (let k = 0; k < runs; k++) {
-    const s = performance.now();
-    fn();
-    t.push(performance.now() - s);
-  }
-  t.sort((a, b) => a - b);
-  return t[Math.floor(t.length / 2)]!;
-}
+import { medianMs } from "./timing.ts";
 
 /** The frame with `answer`: rating 1–2, 3–4, ..., 9–10 as a 5-level factor. */
 function withAnswer(frame: SurveyFrame): SurveyFrame {

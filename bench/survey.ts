@@ -18,6 +18,7 @@ import { estimateTable } from "../src/survey/estimate-table.ts";
 import { asReplicateDesign } from "../src/survey/replicates.ts";
 import { syntheticSurveyFrame } from "./survey-data.ts";
 import { syntheticSurveyCsv } from "./survey-synthetic.ts";
+import { medianMs } from "./timing.ts";
 
 const ms = (t: number) => `${(performance.now() - t).toFixed(0)} ms`;
 
@@ -91,19 +92,6 @@ export const R_TIMES: {
   },
   quantiles: { "10k rows": 0.253, "100k rows": 1.431, "1M rows": 10.858 },
 };
-
-/** Median milliseconds of `runs` runs of fn after one warm-up. */
-function medianMs(fn: () => void, runs = 5): number {
-  fn();
-  const t: number[] = [];
-  for (let k = 0; k < runs; k++) {
-    const s = performance.now();
-    fn();
-    t.push(performance.now() - s);
-  }
-  t.sort((a, b) => a - b);
-  return t[Math.floor(t.length / 2)]!;
-}
 
 const linear = (design: ReturnType<typeof buildDesign>) => {
   for (const stat of ["mean", "total"] as const) {

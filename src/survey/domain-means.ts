@@ -1,5 +1,6 @@
 import type { SurveyDesign } from "./design.ts";
 import { replicateCovariance, replicateSums } from "./replicate-sums.ts";
+import { numericalRank } from "./replicates.ts";
 import { linearisedVariance, stageCovarianceOfTotals } from "./variance.ts";
 
 /**
@@ -362,30 +363,7 @@ function replicateDomainDf(
         Float64Array.from(rows, (i) => layout.matrix[i * R + r]!),
       );
     }
-    out[d] = rank(vectors) - 1;
+    out[d] = numericalRank(vectors) - 1;
   }
   return out;
-}
-
-/** Numerical rank of the columns by Gram–Schmidt, a column kept when its residual norm exceeds 1e-5 of its norm. */
-function rank(vectors: Float64Array[]): number {
-  const basis: Float64Array[] = [];
-  for (const w of vectors) {
-    const v = w.slice();
-    const m = v.length;
-    for (const b of basis) {
-      let dot = 0;
-      for (let i = 0; i < m; i++) dot += v[i]! * b[i]!;
-      for (let i = 0; i < m; i++) v[i]! -= dot * b[i]!;
-    }
-    let n0 = 0;
-    let n1 = 0;
-    for (let i = 0; i < m; i++) {
-      n0 += w[i]! * w[i]!;
-      n1 += v[i]! * v[i]!;
-    }
-    const norm = Math.sqrt(n1);
-    if (norm > 1e-5 * Math.sqrt(n0)) basis.push(v.map((x) => x / norm));
-  }
-  return basis.length;
 }

@@ -393,26 +393,7 @@ function replicateDf(layout: ReplicateLayout, R: number, keep: Uint8Array | null
       Float64Array.from(rows, (i) => layout.matrix[i * R + r]!),
     );
   }
-  const basis: Float64Array[] = [];
-  for (const w of vectors) {
-    const v = w.slice();
-    const m = v.length;
-    for (const b of basis) {
-      let dot = 0;
-      for (let i = 0; i < m; i++) dot += v[i]! * b[i]!;
-      for (let i = 0; i < m; i++) v[i]! -= dot * b[i]!;
-    }
-    let n0 = 0;
-    let n1 = 0;
-    for (let i = 0; i < m; i++) {
-      n0 += w[i]! * w[i]!;
-      n1 += v[i]! * v[i]!;
-    }
-    const norm0 = Math.sqrt(n0);
-    const norm = Math.sqrt(n1);
-    if (norm > 1e-5 * norm0) basis.push(v.map((x) => x / norm));
-  }
-  return basis.length - 1;
+  return numericalRank(vectors) - 1;
 }
 
 /**
@@ -525,4 +506,30 @@ export function suppliedReplicateDesign(
     rscales: Float64Array.from(spec.rscales ?? new Array<number>(R).fill(1)),
     mse: spec.mse ?? false,
   });
+}
+
+/**
+ * Numerical rank of the columns by Gram–Schmidt: a column counts when its residual norm exceeds
+ * 1e-5 of its norm (R's `qr(..., tol = 1e-5)$rank` on replicate weights, as `degf` uses).
+ */
+export function numericalRank(vectors: Float64Array[]): number {
+  const basis: Float64Array[] = [];
+  for (const w of vectors) {
+    const v = w.slice();
+    const m = v.length;
+    for (const b of basis) {
+      let dot = 0;
+      for (let i = 0; i < m; i++) dot += v[i]! * b[i]!;
+      for (let i = 0; i < m; i++) v[i]! -= dot * b[i]!;
+    }
+    let n0 = 0;
+    let n1 = 0;
+    for (let i = 0; i < m; i++) {
+      n0 += w[i]! * w[i]!;
+      n1 += v[i]! * v[i]!;
+    }
+    const norm = Math.sqrt(n1);
+    if (norm > 1e-5 * Math.sqrt(n0)) basis.push(v.map((x) => x / norm));
+  }
+  return basis.length;
 }
