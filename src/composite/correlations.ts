@@ -1,4 +1,6 @@
-import { type CorMethod, correlation, pairCount, pearsonPValue } from "../stats/correlation.ts";
+import { InputError } from "../core/errors.ts";
+import { type CorMethod, correlation, pairCount } from "../stats/correlation.ts";
+import { corTest } from "./cor-test.ts";
 import type { Dataset, Framework } from "./types.ts";
 
 /** One pair of a correlation table. */
@@ -12,8 +14,9 @@ export interface CorrelationPair {
 export interface CorrelationOptions {
   method?: CorMethod;
   /**
-   * Pearson only: correlations whose two-sided p-value exceeds pval become NaN, as COINr's
-   * get_corr (default 0 = keep all; COINr's own default is 0.05).
+   * Correlations whose two-sided p-value exceeds pval become NaN, as COINr's get_corr, whose
+   * get_pvals calls R's `cor.test(method = cortype)`: the p-value of {@link corTest} for the
+   * method (Spearman and Kendall exact where R is). Default 0 = keep all; COINr's own default is 0.05.
    */
   pval?: number;
   /** Keep only pairs of a code and its ancestor (COINr `withparent`). */
@@ -72,6 +75,42 @@ export function correlationMatrix(
   return m;
 }
 
+/**
+ * Matrix of correlation p-values of the given codes (COINr `get_pvals`, which runs R's
+ * `cor.test(x_i, x_j, method)` on every pair): row-major k × k, diagonal 0, entry (i, j) the
+ * two-sided p-value of {@link corTest} over the pairwise complete observations (NaN where R's
+ * `cor.test` gives NA or stops: a constant column, too few pairs).
+ *
+ * Cost k²/2 tests (Kendall O(n²) each).
+ *
+ * @example correlationPValues(normalised, ["Goods", "Services"], "spearman")[1] // p of the pair
+ * @throws InputError for a code that is not a column of the data set
+ */
+export function correlationPValues(
+  ds: Dataset,
+  codes: string[],
+  method: CorMethod = "pearson",
+): Float64Array {
+  const k = codes.length;
+  const cols = codes.map((c) => {
+    const j = ds.codes.indexOf(c);
+    if (j < 0)
+      throw new InputError(
+        `correlationPValues: "${c}" is not a column of the data set (${ds.codes.join(", ")})`,
+      );
+    return ds.values[j]!;
+  });
+  const p = new Float64Array(k * k);
+  for (let i = 0; i < k; i++) {
+    for (let j = i + 1; j < k; j++) {
+      const v = corTest(cols[i]!, cols[j]!, method).p;
+      p[i * k + j] = v;
+      p[j * k + i] = v;
+    }
+  }
+  return p;
+}
+
 function pair(
   v1: string,
   v2: string,
@@ -80,10 +119,11 @@ function pair(
   o: CorrelationOptions,
 ): CorrelationPair {
   const method = o.method ?? "pearson";
-  let r = correlation(x, y, method);
-  const n = pairCount(x, y);
-  if (o.pval && o.pval > 0 && method === "pearson" && pearsonPValue(r, n) > o.pval) r = Number.NaN;
-  return { var1: v1, var2: v2, correlation: r, n };
+  if (!(o.pval && o.pval > 0)) {
+    return { var1: v1, var2: v2, correlation: correlation(x, y, method), n: pairCount(x, y) };
+  }
+  const t = corTest(x, y, method);
+  return { var1: v1, var2: v2, correlation: t.p > o.pval ? Number.NaN : t.estimate, n: t.n };
 }
 
 function isAncestor(fw: Framework, anc: string, code: string): boolean {

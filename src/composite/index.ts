@@ -17,14 +17,14 @@ export {
   compareIndices,
   compareIndicesMulti,
 } from "./compare.ts";
-export { type CorTest, corTest } from "./cor-test.ts";
+export { type CorTest, type CorTestOptions, corTest } from "./cor-test.ts";
 export {
   type CorrFlag,
   correlationFlags,
   type DenomCorr,
   denominatorCorrelations,
 } from "./corr-flags.ts";
-export { correlationMatrix, levelCorrelations } from "./correlations.ts";
+export { correlationMatrix, correlationPValues, levelCorrelations } from "./correlations.ts";
 export { cronbachAlpha, cronbachByAggregate } from "./cronbach.ts";
 export { denominate } from "./denominate.ts";
 export { buildFramework, metaRow } from "./framework.ts";

@@ -210,12 +210,17 @@ describe("corTest (R cor.test p-values)", () => {
     // erfc from its continued fraction is not in JS, so compare with the series of Φ).
     expectClose(t.p, 2 * (1 - phi(z)), { rtol: 1e-7 });
   });
-  it("Spearman: ρ with the t statistic on n − 2 df (R's exact = FALSE)", () => {
-    const t = corTest([1, 2, 3, 4, 5, 6], [2, 1, 4, 3, 6, 5], "spearman");
-    expectClose(t.estimate, 1 - 36 / 210, { rtol: 1e-12 });
+  it("Spearman: exact for n ≤ 9 without ties (R's default); the t statistic with exact: false", () => {
+    const x = [1, 2, 3, 4, 5, 6];
+    const y = [2, 1, 4, 3, 6, 5];
+    const e = corTest(x, y, "spearman");
+    expectClose(e.estimate, 1 - 36 / 210, { rtol: 1e-12 });
+    expect(e.pMethod).toBe("exact");
+    // S = Σd² = 6; permutations of 6 with S ≤ 6: 1 (S = 0) + 5 adjacent swaps (2) + 6 pairs of
+    // disjoint adjacent swaps (4) + 1 triple of them and 8 rotations of 3 consecutive (6) = 21.
+    expectClose(e.p, (2 * 21) / 720, { rtol: 1e-14 });
+    const t = corTest(x, y, "spearman", { exact: false });
     expect(t.pMethod).toBe("t");
-    // t = ρ√(4/(1 − ρ²)); for ρ = 0.828571: t = 2.9598; two-sided p on 4 df from the t
-    // distribution's closed form for 4 df: p = 1 − (3/2)s + (1/2)s³ with s = t/√(t² + 4)... (see below)
     const rho = 1 - 36 / 210;
     const tt = rho * Math.sqrt(4 / (1 - rho * rho));
     const s = tt / Math.sqrt(tt * tt + 4);
