@@ -28,7 +28,7 @@ export function parseConfig<S extends z.ZodType>(
   const raw: unknown = doc.toJS();
   const r = schema.safeParse(raw ?? {});
   if (r.success) return r.data;
-  const messages = r.error.issues.slice(0, 5).map((issue) => {
+  const messages = branchIssues(r.error.issues).slice(0, 5).map((issue) => {
     const path = issue.path.map((p) => (typeof p === "symbol" ? String(p) : p));
     const keys = "keys" in issue && Array.isArray(issue.keys) ? (issue.keys as string[]) : [];
     // For an unknown key, point at the key itself; otherwise at the value (or its nearest parent).
@@ -45,6 +45,30 @@ export function parseConfig<S extends z.ZodType>(
     return `${where}: ${what}`;
   });
   throw new InputError(messages.join("; "));
+}
+
+/**
+ * The issues with each failed union opened where only one of its options has the value's type:
+ * a spec given inline where a path or the spec may stand (`calibration: {method: ipf}`) gets the
+ * spec's own messages at their keys, not the union's bare "Invalid input".
+ */
+function branchIssues(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue[] {
+  const out: z.core.$ZodIssue[] = [];
+  for (const issue of issues) {
+    if (issue.code !== "invalid_union" || !Array.isArray(issue.errors)) {
+      out.push(issue);
+      continue;
+    }
+    const typed = issue.errors.filter(
+      (branch) => !branch.every((i) => i.code === "invalid_type" && i.path.length === 0),
+    );
+    if (typed.length !== 1 || typed[0]!.length === 0) {
+      out.push(issue);
+      continue;
+    }
+    for (const i of branchIssues(typed[0]!)) out.push({ ...i, path: [...issue.path, ...i.path] });
+  }
+  return out;
 }
 
 /** Reads a YAML or JSON config file and validates it (see parseConfig). */

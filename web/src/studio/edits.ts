@@ -171,6 +171,26 @@ export function withField(map: Obj, key: (typeof FIELD_KEYS)[number], column: st
   return compact({ ...map, fields: compact({ ...asObj(map.fields), [key]: column }) });
 }
 
+/** The field map's `dedupe` choices (FieldMapSchema). */
+export const DEDUPE_KEYS = ["id", "date", "outlet", "title", "text"] as const;
+
+/**
+ * A file-name pattern as typed: it must compile as a JavaScript regular expression (the corpus
+ * reader's) with at least one named group.
+ */
+export function parseFilenamePattern(text: string): Parsed<string> {
+  const t = text.trim();
+  if (t === "") return { value: "" };
+  try {
+    new RegExp(t);
+  } catch (e) {
+    return { error: `not a regular expression: ${(e as Error).message}` };
+  }
+  if (!/\(\?<[A-Za-z_][A-Za-z0-9_]*>/.test(t))
+    return { error: "name the groups, e.g. (?<outlet>[^_]+)" };
+  return { value: t };
+}
+
 /** `outlet = ISO3` lines: `New York Times = USA` (the field map's outlet_country). */
 export function parsePairs(text: string): Parsed<Record<string, string>> {
   const out: Record<string, string> = {};

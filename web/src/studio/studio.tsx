@@ -6,7 +6,6 @@
  */
 
 import countryRows from "virtual:countries";
-import type { ComponentChildren } from "preact";
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import {
   type BuildEvent,
@@ -18,33 +17,36 @@ import {
   studio,
   studioToken,
 } from "./client.ts";
+import { DriversPage } from "./drivers-page.tsx";
 import {
-  type BiasRow,
-  biasOf,
-  biasRows,
-  compact,
+  asObj,
   DEFAULT_FACTORS,
-  FIELD_KEYS,
-  formatGroups,
   formatJson,
-  formatList,
-  formatPairs,
   numberOf,
-  type Parsed,
-  parseGroups,
+  type Obj,
   parseJson,
-  parseList,
-  parseNumbers,
-  parsePairs,
   type SegmentRow,
   segmentRows,
   segmentsOf,
   stepParams,
-  withField,
   withStepParams,
   withUncertainty,
 } from "./edits.ts";
+import {
+  asText,
+  Choice,
+  codes,
+  type EditorProps,
+  ErrorText,
+  Issues,
+  isData,
+  Panel,
+  ParsedField,
+  TextField,
+  useColumns,
+} from "./fields.tsx";
 import "./studio.css";
+import { AudiencesPanel, CalibrationPanel, ReplicatesPanel } from "./survey-weighting.tsx";
 
 export const STUDIO_PAGES = [
   { id: "study", label: "1. Study" },
@@ -141,180 +143,6 @@ export function Studio() {
         )}
       </main>
     </>
-  );
-}
-
-function ErrorText(props: { error: unknown }) {
-  const e = props.error as Error;
-  return (
-    <p class="error" role="alert">
-      {e instanceof StudioError ? e.message : String(e?.message ?? e)}
-    </p>
-  );
-}
-
-/** Issues under a field (the CLI's words), linked to it by aria-describedby. */
-function Issues(props: { id: string; issues: Issue[] }) {
-  if (props.issues.length === 0) return null;
-  return (
-    <ul class="issues" id={props.id} aria-live="polite">
-      {props.issues.map((i) => (
-        <li key={`${i.file}${i.key}${i.message}`}>
-          {i.file}
-          {i.line ? ` line ${i.line}` : ""}
-          {i.key ? ` (${i.key})` : ""}: {i.message}
-        </li>
-      ))}
-    </ul>
-  );
-}
-
-function TextField(props: {
-  id: string;
-  label: string;
-  value: string;
-  onInput: (v: string) => void;
-  issues?: Issue[];
-  type?: "text" | "number";
-  multiline?: boolean;
-}) {
-  const issues = props.issues ?? [];
-  const describedBy = issues.length ? `${props.id}-issues` : undefined;
-  return (
-    <div class="form-row">
-      <label for={props.id}>{props.label}</label>
-      {props.multiline ? (
-        <textarea
-          id={props.id}
-          value={props.value}
-          aria-invalid={issues.length > 0}
-          aria-describedby={describedBy}
-          onInput={(e) => props.onInput((e.currentTarget as HTMLTextAreaElement).value)}
-        />
-      ) : (
-        <input
-          id={props.id}
-          {...({ type: props.type ?? "text" } as object)}
-          value={props.value}
-          aria-invalid={issues.length > 0}
-          aria-describedby={describedBy}
-          onInput={(e) => props.onInput((e.currentTarget as HTMLInputElement).value)}
-        />
-      )}
-      <Issues id={`${props.id}-issues`} issues={issues} />
-    </div>
-  );
-}
-
-/**
- * A text box whose text is read by `parse` as the user types: a reading error shows under it at
- * once; a value that reads goes to `onChange` (then to the server's validator, whose messages
- * come back in `issues`). The text stays as typed while the box has focus.
- */
-function ParsedField<T>(props: {
-  id: string;
-  label: string;
-  text: string;
-  parse: (text: string) => Parsed<T>;
-  onChange: (v: T) => void;
-  issues?: Issue[];
-  multiline?: boolean;
-  hint?: string;
-}) {
-  const [text, setText] = useState(props.text);
-  const [error, setError] = useState("");
-  const focused = useRef(false);
-  useEffect(() => {
-    if (!focused.current) setText(props.text);
-  }, [props.text]);
-  const issues = props.issues ?? [];
-  const describedBy =
-    [props.hint ? `${props.id}-hint` : "", error || issues.length ? `${props.id}-issues` : ""]
-      .filter(Boolean)
-      .join(" ") || undefined;
-  const onInput = (v: string) => {
-    setText(v);
-    const r = props.parse(v);
-    if (r.error !== undefined) setError(r.error);
-    else {
-      setError("");
-      props.onChange(r.value as T);
-    }
-  };
-  const common = {
-    id: props.id,
-    value: text,
-    "aria-invalid": error !== "" || issues.length > 0,
-    "aria-describedby": describedBy,
-    onFocus: () => {
-      focused.current = true;
-    },
-    onBlur: () => {
-      focused.current = false;
-    },
-  };
-  return (
-    <div class="form-row">
-      <label for={props.id}>{props.label}</label>
-      {props.hint && (
-        <p class="hint" id={`${props.id}-hint`}>
-          {props.hint}
-        </p>
-      )}
-      {props.multiline ? (
-        <textarea
-          {...common}
-          onInput={(e) => onInput((e.currentTarget as HTMLTextAreaElement).value)}
-        />
-      ) : (
-        <input
-          {...common}
-          type="text"
-          onInput={(e) => onInput((e.currentTarget as HTMLInputElement).value)}
-        />
-      )}
-      {error || issues.length ? (
-        <ul class="issues" id={`${props.id}-issues`} aria-live="polite">
-          {error && <li>{error}</li>}
-          {issues.map((i) => (
-            <li key={`${i.file}${i.key}${i.message}`}>
-              {i.file}
-              {i.line ? ` line ${i.line}` : ""}
-              {i.key ? ` (${i.key})` : ""}: {i.message}
-            </li>
-          ))}
-        </ul>
-      ) : null}
-    </div>
-  );
-}
-
-const asText = (t: string): Parsed<string> => ({ value: t });
-
-function Choice(props: {
-  id: string;
-  label: string;
-  value: string;
-  options: string[];
-  onChange: (v: string) => void;
-  none?: string;
-}) {
-  return (
-    <div class="form-row">
-      <label for={props.id}>{props.label}</label>
-      <select
-        id={props.id}
-        value={props.value}
-        onChange={(e) => props.onChange((e.currentTarget as HTMLSelectElement).value)}
-      >
-        {props.none !== undefined && <option value="">{props.none}</option>}
-        {props.options.map((o) => (
-          <option key={o} value={o}>
-            {o}
-          </option>
-        ))}
-      </select>
-    </div>
   );
 }
 
@@ -462,36 +290,12 @@ function StudyList() {
   );
 }
 
-type Obj = Record<string, unknown>;
-const asObj = (v: unknown): Obj =>
-  v && typeof v === "object" && !Array.isArray(v) ? (v as Obj) : {};
-const codes = (s: string) =>
-  s
-    .split(/[\s,]+/)
-    .filter((x) => x !== "")
-    .map(Number)
-    .filter((x) => Number.isFinite(x));
-
 /** The page a study.yaml key is edited on, for links from build errors. */
 export function pageOfKey(key: string): StudioPage {
   if (key.startsWith("survey")) return "survey";
   if (key.startsWith("index")) return "index";
   if (key.startsWith("drivers") || key.startsWith("media")) return "drivers";
   return "study";
-}
-
-interface EditorProps {
-  id: string;
-  model: StudyModel;
-  issues: Issue[];
-  files: string[];
-  /** The spec at `key` (from its file when study.yaml names one, else inline). */
-  spec: (key: string) => Obj | undefined;
-  /** Sets a section of study.yaml (undefined removes it). */
-  setSection: (name: string, value: unknown) => void;
-  /** Sets the spec at `key`: into its file when study.yaml names one, else inline. */
-  setSpec: (key: string, value: Obj) => void;
-  issuesAt: (prefix: string) => Issue[];
 }
 
 function Editor(props: { id: string; page: StudioPage; focus?: string }) {
@@ -628,16 +432,6 @@ function Editor(props: { id: string; page: StudioPage; focus?: string }) {
       {props.page === "share" && <SharePage {...ctx} />}
       <CountryList />
     </>
-  );
-}
-
-function Panel(props: { title: string; children: ComponentChildren }) {
-  const id = `panel-${props.title.toLowerCase().replace(/[^a-z0-9]+/g, "-")}`;
-  return (
-    <section class="panel" aria-labelledby={id}>
-      <h3 id={id}>{props.title}</h3>
-      {props.children}
-    </section>
   );
 }
 
@@ -811,17 +605,6 @@ function DataPage(p: EditorProps & { onUploaded: () => void }) {
       )}
     </>
   );
-}
-
-const isData = (f: string) => /\.(csv|tsv|sav|parquet|xlsx)$/i.test(f);
-
-function useColumns(id: string, path: string | undefined) {
-  const [preview, setPreview] = useState<Preview | null>(null);
-  useEffect(() => {
-    if (!path) return;
-    studio.preview(id, path).then(setPreview, () => setPreview(null));
-  }, [id, path]);
-  return preview;
 }
 
 /**
@@ -1239,6 +1022,9 @@ function SurveyPage(p: EditorProps) {
           issues={p.issuesAt("survey.ratings").filter((i) => !/(^|\.)segments\b/.test(i.key))}
         />
       </Panel>
+      <AudiencesPanel {...p} names={names} survey={survey} setSurvey={setSurvey} />
+      <CalibrationPanel {...p} names={names} survey={survey} setSurvey={setSurvey} />
+      <ReplicatesPanel {...p} names={names} survey={survey} setSurvey={setSurvey} />
       <SegmentsPanel
         {...p}
         names={names}
@@ -1495,296 +1281,6 @@ function UncertaintyPanel(props: {
       )}
       {!unc && <Issues id="uncertainty-issues" issues={props.issues} />}
     </Panel>
-  );
-}
-
-function DriversPage(p: EditorProps) {
-  const drivers = (Array.isArray(p.model.study.drivers) ? p.model.study.drivers : []) as Obj[];
-  const d = drivers[0] ?? {};
-  const survey = asObj(p.model.study.survey);
-  const preview = useColumns(p.id, typeof survey.data === "string" ? survey.data : undefined);
-  const names = preview?.columns.map((c) => c.name) ?? [];
-  const set = (patch: Obj) => {
-    const next: Obj = { name: "drivers", ...d, ...patch };
-    for (const k of Object.keys(next)) if (next[k] === undefined || next[k] === "") delete next[k];
-    p.setSection("drivers", [next, ...drivers.slice(1)]);
-  };
-  const preds = (d.predictors as string[]) ?? [];
-  const media = asObj(p.model.study.media);
-  return (
-    <>
-      <Panel title="Key drivers (first analysis)">
-        <TextField
-          id="field-drivers.0.name"
-          label="Name (lower case)"
-          value={String(d.name ?? "")}
-          onInput={(v) => set({ name: v })}
-          issues={p.issuesAt("drivers.0.name")}
-        />
-        <Choice
-          id="field-drivers.0.outcome"
-          label="Outcome"
-          value={String(d.outcome ?? "")}
-          options={names}
-          none="(choose)"
-          onChange={(v) => set({ outcome: v })}
-        />
-        <fieldset>
-          <legend>Predictors</legend>
-          {names.map((n) => (
-            <label key={n} class="check">
-              <input
-                type="checkbox"
-                checked={preds.includes(n)}
-                onChange={(e) =>
-                  set({
-                    predictors: (e.currentTarget as HTMLInputElement).checked
-                      ? [...preds, n]
-                      : preds.filter((x) => x !== n),
-                  })
-                }
-              />{" "}
-              {n}
-            </label>
-          ))}
-        </fieldset>
-        <Choice
-          id="field-drivers.0.by"
-          label="Waves (compare by)"
-          value={String(d.by ?? "")}
-          options={names}
-          none="(none)"
-          onChange={(v) => set({ by: v || undefined })}
-        />
-        <ParsedField
-          id="field-drivers.0.groups"
-          label="Groups of predictors reported together (one per line: name: predictors)"
-          hint="e.g. Tech companies: huawei_fav, tiktok_fav"
-          text={formatGroups(d.groups)}
-          parse={parseGroups}
-          onChange={(v) => set({ groups: Object.keys(v).length ? v : undefined })}
-          issues={p.issuesAt("drivers.0.groups")}
-          multiline
-        />
-        <ParsedField
-          id="field-drivers.0.target"
-          label="Target whose image this explains (ISO3, optional)"
-          text={String(d.target ?? "")}
-          parse={asText}
-          onChange={(v) => set({ target: v.trim() || undefined })}
-          issues={p.issuesAt("drivers.0.target")}
-        />
-        <ParsedField
-          id="field-drivers.0.missing_codes"
-          label="No-answer codes (missing in outcome and predictors)"
-          text={formatList(d.missing_codes)}
-          parse={parseNumbers}
-          onChange={(v) => set({ missing_codes: v.length ? v : undefined })}
-          issues={p.issuesAt("drivers.0.missing_codes")}
-        />
-        <fieldset>
-          <legend>Methods (default lmg)</legend>
-          {DRIVER_METHODS.map((m) => {
-            const methods = Array.isArray(d.methods) ? (d.methods as string[]) : [];
-            return (
-              <label key={m} class="check">
-                <input
-                  type="checkbox"
-                  checked={methods.includes(m)}
-                  onChange={(e) =>
-                    set({
-                      methods: (e.currentTarget as HTMLInputElement).checked
-                        ? [...methods, m]
-                        : methods.filter((x) => x !== m),
-                    })
-                  }
-                />{" "}
-                {m}
-              </label>
-            );
-          })}
-        </fieldset>
-        <ParsedField
-          id="field-drivers.0.bootstrap"
-          label="Bootstrap replications (default 200; 0: none)"
-          text={d.bootstrap === undefined ? "" : String(d.bootstrap)}
-          parse={asText}
-          onChange={(v) => set({ bootstrap: numberOf(v) })}
-          issues={p.issuesAt("drivers.0.bootstrap")}
-        />
-        <Issues
-          id="drivers-issues"
-          issues={p
-            .issuesAt("drivers")
-            .filter((i) => !/^drivers\.0\.(groups|target|missing_codes|bootstrap)\b/.test(i.key))}
-        />
-        {drivers.length > 0 && (
-          <button
-            type="button"
-            onClick={() =>
-              p.setSection("drivers", drivers.length > 1 ? drivers.slice(1) : undefined)
-            }
-          >
-            Remove this analysis
-          </button>
-        )}
-      </Panel>
-      <Panel title="Media">
-        <Choice
-          id="field-media.corpus"
-          label="Corpus (JSONL or CSV)"
-          value={String(media.corpus ?? "")}
-          options={p.files.filter((f) => /\.(jsonl|csv)$/i.test(f))}
-          none="(no media)"
-          onChange={(v) => p.setSection("media", v ? { ...media, corpus: v } : undefined)}
-        />
-        {typeof media.corpus === "string" && media.corpus !== "" && (
-          <MediaEditor {...p} media={media} />
-        )}
-        <Issues
-          id="media-issues"
-          issues={p.issuesAt("media").filter((i) => !/^media\.(fields|targets|bias)\b/.test(i.key))}
-        />
-      </Panel>
-    </>
-  );
-}
-
-const DRIVER_METHODS = ["lmg", "dominance", "rw", "first", "last", "betasq", "pratt"];
-
-/** The media section beyond the corpus: field map, targets, period, bias comparisons. */
-function MediaEditor(p: EditorProps & { media: Obj }) {
-  const media = p.media;
-  const setMedia = (patch: Obj) => {
-    const next = { ...media, ...patch };
-    for (const k of Object.keys(next)) if (next[k] === undefined) delete next[k];
-    p.setSection("media", next);
-  };
-  const fields = p.spec("media.fields");
-  const setFields = (next: Obj) => {
-    if (typeof media.fields === "string") p.setSpec("media.fields", next);
-    else setMedia({ fields: Object.keys(next).length ? next : undefined });
-  };
-  const map = fields ?? {};
-  const fieldIssues = (k: string) =>
-    p.issuesAt(`media.fields.${k}`).concat(p.issues.filter((i) => i.key === `fields.${k}`));
-  const [rows, setRows] = useState<BiasRow[]>(() => biasRows(media.bias));
-  const setBias = (next: BiasRow[]) => {
-    setRows(next);
-    setMedia({ bias: next.length ? biasOf(next) : undefined });
-  };
-  const setRow = (k: number, patch: Partial<BiasRow>) =>
-    setBias(rows.map((r, j) => (j === k ? { ...r, ...patch } : r)));
-  return (
-    <>
-      <fieldset>
-        <legend>Field map: the corpus column holding each field (empty: the default name)</legend>
-        {FIELD_KEYS.map((k) => (
-          <ParsedField
-            key={k}
-            id={`field-media.fields.${k}`}
-            label={k}
-            text={String(asObj(map.fields)[k] ?? "")}
-            parse={asText}
-            onChange={(v) => setFields(withField(map, k, v.trim()))}
-            issues={fieldIssues(k)}
-          />
-        ))}
-        <ParsedField
-          id="field-media.fields.outlet_country_map"
-          label="Outlets' countries (one per line: outlet = ISO3)"
-          text={formatPairs(map.outlet_country)}
-          parse={parsePairs}
-          onChange={(v) => setFields(compact({ ...map, outlet_country: v }))}
-          issues={p
-            .issuesAt("media.fields")
-            .filter((i) => !FIELD_KEYS.some((k) => i.key === `media.fields.${k}`))}
-          multiline
-        />
-      </fieldset>
-      <ParsedField
-        id="field-media.targets"
-        label="Targets to report (ISO3, comma-separated; empty: the study's targets)"
-        text={formatList(media.targets)}
-        parse={(t) => ({ value: parseList(t) })}
-        onChange={(v) => setMedia({ targets: v.length ? v : undefined })}
-        issues={p.issuesAt("media.targets")}
-      />
-      <Choice
-        id="field-media.period"
-        label="Period"
-        value={String(media.period ?? "month")}
-        options={["day", "week", "month", "year"]}
-        onChange={(v) => setMedia({ period: v === "month" ? undefined : v })}
-      />
-      <fieldset>
-        <legend>Bias comparisons: tone toward a target against a comparison set</legend>
-        {rows.length > 0 && (
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Outlet group</th>
-                <th scope="col">Target</th>
-                <th scope="col">Compared with</th>
-                <th scope="col">
-                  <span class="sr-only">Remove</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((r, k) => (
-                <tr key={k}>
-                  <td>
-                    <input
-                      id={`field-media.bias.${k}`}
-                      aria-label={`Bias ${k + 1} outlet group (outlet=NAME or outlet_country=ISO3)`}
-                      value={r.group}
-                      onInput={(e) =>
-                        setRow(k, { group: (e.currentTarget as HTMLInputElement).value })
-                      }
-                    />
-                  </td>
-                  <td>
-                    <input
-                      aria-label={`Bias ${k + 1} target (ISO3)`}
-                      value={r.target}
-                      onInput={(e) =>
-                        setRow(k, { target: (e.currentTarget as HTMLInputElement).value })
-                      }
-                    />
-                  </td>
-                  <td>
-                    <input
-                      aria-label={`Bias ${k + 1} comparison countries (ISO3, comma-separated)`}
-                      value={r.compare}
-                      onInput={(e) =>
-                        setRow(k, { compare: (e.currentTarget as HTMLInputElement).value })
-                      }
-                    />
-                  </td>
-                  <td>
-                    <button
-                      type="button"
-                      aria-label={`Remove bias comparison ${k + 1}`}
-                      onClick={() => setBias(rows.filter((_, j) => j !== k))}
-                    >
-                      ×
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-        <button
-          type="button"
-          onClick={() => setBias([...rows, { group: "outlet_country=", target: "", compare: "" }])}
-        >
-          Add a bias comparison
-        </button>
-        <Issues id="media-bias-issues" issues={p.issuesAt("media.bias")} />
-      </fieldset>
-    </>
   );
 }
 
