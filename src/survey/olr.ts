@@ -4,7 +4,7 @@ import { designDf, type SurveyDesign } from "./design.ts";
 import { formatNumber, getColumn } from "./frame.ts";
 import { modelColumns } from "./glm.ts";
 import { invertSymmetric } from "./glm-family.ts";
-import { estimatorCovariance, solveSymmetric } from "./variance.ts";
+import { estimatorCovariance, solveSymmetric, stageCovarianceOfTotals } from "./variance.ts";
 
 /** A fitted proportional-odds model: R `svyolr`'s coefficients, thresholds and design-based SEs. */
 export interface SvyOlrResult {
@@ -86,26 +86,19 @@ export function svyOlr(
     return out;
   };
   const wt = compact(design.weights);
-  const fit = newton(data, wt, startValues(data, wt));
+  const fit = newton(data, wt, warmStart(data, wt));
   const par = fit.par;
-  const vcov = estimatorCovariance(
-    design,
-    (w) => newton(data, compact(w), par).par,
-    par,
-    () => {
-      const Vm = rBread(data, wt, par);
-      const G = rowScores(data, wt, par);
-      return Array.from({ length: k }, (_, j) => {
-        const h = new Float64Array(design.n);
-        for (let r = 0; r < m; r++) {
-          let s = 0;
-          for (let a = 0; a < k; a++) s += G[r * k + a]! * Vm[a * k + j]!;
-          h[rows[r]!] = s;
-        }
-        return h;
-      });
-    },
-  );
+  // Linearisation without calibration sums each PSU's scores first (H⁻¹ is linear), so the
+  // n-long influence arrays are only built for calibrated designs (whose residuals need them).
+  const vcov =
+    design.replicate || design.calibrations.length
+      ? estimatorCovariance(
+          design,
+          (w) => newton(data, compact(w), par).par,
+          par,
+          () => influenceArrays(design, data, wt, par),
+        )
+      : linearisedFromTotals(design, data, wt, par);
   let sumW = 0;
   for (let r = 0; r < m; r++) sumW += wt[r]!;
   return {
@@ -227,6 +220,38 @@ function olrData(
   };
 }
 
+/**
+ * Where Newton's method on all m rows starts: for m ≥ 40,000 the maximum on a systematic
+ * subsample of about 10,000 rows (every s-th), itself from {@link startValues}; the full fit
+ * then needs about 3 steps instead of 6 (ℓ is concave, so it reaches the same maximum from any
+ * start; only the number of passes over all rows changes). Otherwise, or if the subsample's
+ * fit fails (a level absent from it, separation), {@link startValues}.
+ */
+function warmStart(d: OlrData, w: Float64Array): Float64Array {
+  const cold = startValues(d, w);
+  const s = Math.floor(d.m / 10_000);
+  if (s < 4) return cold;
+  const ms = Math.ceil(d.m / s);
+  const { p } = d;
+  const x = new Float64Array(ms * p);
+  const y = new Int32Array(ms);
+  const ws = new Float64Array(ms);
+  for (let j = 0; j < ms; j++) {
+    const r = j * s;
+    for (let a = 0; a < p; a++) x[j * p + a] = d.x[r * p + a]!;
+    y[j] = d.y[r]!;
+    ws[j] = w[r]!;
+  }
+  const sub: OlrData = { m: ms, p, q: d.q, x, y, rows: new Int32Array(0) };
+  const start = startValues(sub, ws);
+  if (!start.every(Number.isFinite)) return cold;
+  try {
+    return newton(sub, ws, start).par;
+  } catch {
+    return cold;
+  }
+}
+
 /** β = 0 and ζ_k the logit of the weighted share at or below level k (the maximum at β = 0). */
 function startValues(d: OlrData, w: Float64Array): Float64Array {
   const share = new Float64Array(d.q + 1);
@@ -257,18 +282,6 @@ function linearPredictor(d: OlrData, par: Float64Array): Float64Array {
 }
 
 /**
- * Row r's bounds u = ζ_y − η and v = ζ_{y−1} − η and probability F(u) − F(v) (computed from
- * the upper tail when both are in it, to keep the digits).
- */
-function rowTerms(d: OlrData, par: Float64Array, eta: Float64Array, r: number) {
-  const c = d.y[r]!;
-  const u = (c < d.q ? par[d.p + c]! : BOUND) - eta[r]!;
-  const v = (c > 0 ? par[d.p + c - 1]! : -BOUND) - eta[r]!;
-  const pr = v > 0 ? plogis(-v) - plogis(-u) : plogis(u) - plogis(v);
-  return { c, u, v, pr };
-}
-
-/**
  * −ℓ, its gradient and Hessian in (β, ζ): with l_u = f(u)/pr, l_v = −f(v)/pr,
  * l_uu = f′(u)/pr − l_u², l_vv = −f′(v)/pr − l_v², l_uv = −l_u l_v,
  * ∂ℓ/∂ζ_y = l_u, ∂ℓ/∂ζ_{y−1} = l_v, ∂ℓ/∂β = −x (l_u + l_v) and the second derivatives alike.
@@ -279,6 +292,7 @@ function objective(d: OlrData, w: Float64Array, par: Float64Array, hessian: bool
   const k = p + q;
   const g = new Float64Array(k);
   const H = hessian ? new Float64Array(k * k) : null;
+  const bounds = boundExps(par, p, q);
   let f = 0;
   for (let r = 0; r < m; r++) {
     const wr = w[r]!;
@@ -286,11 +300,19 @@ function objective(d: OlrData, w: Float64Array, par: Float64Array, hessian: bool
     const c = d.y[r]!;
     let eta = 0;
     for (let a = 0; a < p; a++) eta += x[r * p + a]! * par[a]!;
-    const u = (c < q ? par[p + c]! : BOUND) - eta;
-    const v = (c > 0 ? par[p + c - 1]! : -BOUND) - eta;
-    // One exponential per bound: e = e^−|t|, F(t), F(−t) and f(t) = e / (1 + e)² from it.
-    const eu = Math.exp(-Math.abs(u));
-    const ev = Math.exp(-Math.abs(v));
+    const u = bounds[3 * (c + 1)]! - eta;
+    const v = bounds[3 * c]! - eta;
+    // e = e^−|t| per bound (F(t), F(−t) and f(t) = e / (1 + e)² follow from it), as
+    // e^∓ζ · e^±η: one exponential per row.
+    const E = Math.exp(eta);
+    const Ei = 1 / E;
+    let eu = u >= 0 ? bounds[3 * (c + 1) + 1]! * E : bounds[3 * (c + 1) + 2]! * Ei;
+    let ev = v >= 0 ? bounds[3 * c + 1]! * E : bounds[3 * c + 2]! * Ei;
+    // η beyond ±575 or a bound beyond ±500 (NaN above): the exponentials directly.
+    if (!(E > 1e-250 && E < 1e250 && eu >= 0 && ev >= 0)) {
+      eu = Math.exp(-Math.abs(u));
+      ev = Math.exp(-Math.abs(v));
+    }
     const iu = 1 / (1 + eu);
     const iv = 1 / (1 + ev);
     const Fu = u >= 0 ? iu : eu * iu;
@@ -330,6 +352,25 @@ function objective(d: OlrData, w: Float64Array, par: Float64Array, hessian: bool
 }
 
 /**
+ * Per bound b of the q + 2 (−100, ζ_1..ζ_q, 100): [b, e^−b, e^b] at 3b, for e^−|b − η| as
+ * e^−b e^η or e^b e^−η. With a bound beyond ±500 the exponentials are NaN, so every row takes
+ * the direct route.
+ */
+function boundExps(par: Float64Array, p: number, q: number): Float64Array {
+  const out = new Float64Array(3 * (q + 2));
+  let ok = true;
+  for (let b = 0; b < q + 2; b++) {
+    const t = b === 0 ? -BOUND : b === q + 1 ? BOUND : par[p + b - 1]!;
+    out[3 * b] = t;
+    if (!(Math.abs(t) <= 500)) ok = false;
+    out[3 * b + 1] = Math.exp(-t);
+    out[3 * b + 2] = Math.exp(t);
+  }
+  if (!ok) for (let b = 0; b < q + 2; b++) out[3 * b + 1] = out[3 * b + 2] = Number.NaN;
+  return out;
+}
+
+/**
  * Newton's method on −ℓ with step halving (a step must keep −ℓ finite and not increase it),
  * until every coordinate moves less than 1e-11 relative (1e-11 absolute near 0).
  *
@@ -347,6 +388,12 @@ function newton(
     throw new InputError("svyolr: the starting thresholds give a row probability 0");
   for (let iter = 1; iter <= 100; iter++) {
     const step = solveSymmetric(cur.H!, cur.g, k);
+    // Converged: the next step would move no coordinate by 1e-11 relative (the pass over the
+    // rows for it would change nothing that is reported).
+    let converged = true;
+    for (let a = 0; a < k; a++)
+      if (Math.abs(step[a]!) > 1e-11 * Math.max(Math.abs(par[a]! - step[a]!), 1)) converged = false;
+    if (converged) return { par, f: cur.f, iterations: iter - 1 };
     let tiny = true;
     for (let a = 0; a < k; a++)
       if (Math.abs(step[a]!) > 1e-8 * Math.max(Math.abs(par[a]!), 1)) tiny = false;
@@ -382,40 +429,138 @@ function zetaFromTheta(theta: Float64Array): Float64Array {
 
 /**
  * R's bread Vm = A · optimhess⁻¹ · Aᵀ: optimhess is the central-difference Hessian (step
- * 1e-3) of the gradient of −ℓ in (β, θ), symmetrised; A = diag(I, J) with J = ∂ζ/∂θ.
+ * ε = 1e-3, optim's `ndeps`) of the gradient of −ℓ in (β, θ), symmetrised; A = diag(I, J) with
+ * J = ∂ζ/∂θ.
+ *
+ * The 2(p + q) perturbed gradients are summed in one pass over the rows, each row's
+ * difference g(·+ε) − g(·−ε) taken directly (the same sums as R's, rounded less). A row's
+ * bounds move by a known shift (∓ε x_a for β_a, the thresholds' shift for θ), so e^−|t ± δ| =
+ * e^−|t| · e^∓sδ (s the sign of t, kept by the shift; else recomputed): one exponential per
+ * row and predictor instead of four per perturbation. Rows whose thresholds a θ perturbation
+ * leaves in place add nothing to its difference and are skipped.
  */
 function rBread(d: OlrData, w: Float64Array, par: Float64Array): Float64Array {
-  const { p, q } = d;
+  const { m, p, q, x, y } = d;
   const k = p + q;
+  const eps = 1e-3;
   const theta = new Float64Array(q);
   theta[0] = par[p]!;
   for (let c = 1; c < q; c++) theta[c] = Math.log(par[p + c]! - par[p + c - 1]!);
-  const gradTheta = (bt: Float64Array) => {
-    const full = new Float64Array(k);
-    full.set(bt.subarray(0, p));
-    full.set(zetaFromTheta(bt.subarray(p)), p);
-    const { g } = objective(d, w, full, false, false);
-    const out = g.slice();
-    // g_θ = Jᵀ g_ζ: θ_1 takes every ζ's gradient, θ_j (j ≥ 2) e^θ_j times those of ζ_j..ζ_q.
-    let tail = 0;
-    for (let c = q - 1; c >= 0; c--) {
-      tail += g[p + c]!;
-      out[p + c] = c === 0 ? tail : Math.exp(bt[p + c]!) * tail;
+  const zeta = zetaFromTheta(theta);
+  // shift[(j · 2 + side) · q + c]: how far ζ_c moves when θ_j moves by +ε (side 0) or −ε (1),
+  // from ζ recomputed as R does (cumsum of the perturbed θ).
+  const shift = new Float64Array(q * 2 * q);
+  const scaleUp = new Float64Array(q * 2 * q); // e^{+shift}
+  for (let j = 0; j < q; j++)
+    for (let side = 0; side < 2; side++) {
+      const t = theta.slice();
+      t[j] = t[j]! + (side === 0 ? eps : -eps);
+      const z = zetaFromTheta(t);
+      for (let c = 0; c < q; c++) {
+        const o = (j * 2 + side) * q + c;
+        shift[o] = z[c]! - zeta[c]!;
+        scaleUp[o] = Math.exp(shift[o]!);
+      }
     }
-    return out;
-  };
-  const dpar = new Float64Array(k);
-  dpar.set(par.subarray(0, p));
-  dpar.set(theta, p);
-  const eps = 1e-3;
+  // Per perturbation i and side: Σ over rows of the change in the ζ-gradient (q values); the
+  // β-gradient's difference between the sides directly (p values).
+  const dZeta = new Float64Array(k * 2 * q);
+  const dBeta = new Float64Array(k * p);
+  const baseZeta = new Float64Array(q);
+  const out = new Float64Array(3);
+  for (let r = 0; r < m; r++) {
+    const wr = w[r]!;
+    if (wr === 0) continue;
+    const c = y[r]!;
+    const ro = r * p;
+    let eta = 0;
+    for (let a = 0; a < p; a++) eta += x[ro + a]! * par[a]!;
+    const u = (c < q ? zeta[c]! : BOUND) - eta;
+    const v = (c > 0 ? zeta[c - 1]! : -BOUND) - eta;
+    const eu = Math.exp(-Math.abs(u));
+    const ev = Math.exp(-Math.abs(v));
+    rowGradient(u, v, eu, ev, wr, out);
+    const bLu = out[1]!;
+    const bLv = out[2]!;
+    if (c < q) baseZeta[c]! -= bLu;
+    if (c > 0) baseZeta[c - 1]! -= bLv;
+    // β_a ± ε: η moves by ±ε x_a, both bounds by ∓ε x_a.
+    for (let a = 0; a < p; a++) {
+      const xa = x[ro + a]!;
+      const h = eps * xa;
+      const E = Math.exp(h);
+      const Ei = 1 / E;
+      let sb = 0;
+      for (let side = 0; side < 2; side++) {
+        const dt = side === 0 ? -h : h;
+        const u2 = u + dt;
+        const v2 = v + dt;
+        // e^−|t + dt| = e^−|t| · e^{−s·dt}: s·dt < 0 multiplies by E when dt = −h, s > 0.
+        const eu2 =
+          u >= 0 === u2 >= 0 ? eu * (u >= 0 === (side === 0) ? E : Ei) : Math.exp(-Math.abs(u2));
+        const ev2 =
+          v >= 0 === v2 >= 0 ? ev * (v >= 0 === (side === 0) ? E : Ei) : Math.exp(-Math.abs(v2));
+        rowGradient(u2, v2, eu2, ev2, wr, out);
+        sb += side === 0 ? out[0]! : -out[0]!;
+        const o = (a * 2 + side) * q;
+        if (c < q) dZeta[o + c]! -= out[1]! - bLu;
+        if (c > 0) dZeta[o + c - 1]! -= out[2]! - bLv;
+      }
+      const db = a * p;
+      for (let b = 0; b < p; b++) dBeta[db + b]! += x[ro + b]! * sb;
+    }
+    // θ_j ± ε moves ζ_j..ζ_q (θ_1: all of them); a row in category c < j keeps both bounds.
+    for (let j = 0; j < q && j <= c; j++) {
+      let sb = 0;
+      for (let side = 0; side < 2; side++) {
+        const o = (j * 2 + side) * q;
+        let u2 = u;
+        let eu2 = eu;
+        if (c < q && shift[o + c] !== 0) {
+          u2 = u + shift[o + c]!;
+          eu2 =
+            u >= 0 === u2 >= 0
+              ? u >= 0
+                ? eu / scaleUp[o + c]!
+                : eu * scaleUp[o + c]!
+              : Math.exp(-Math.abs(u2));
+        }
+        let v2 = v;
+        let ev2 = ev;
+        if (c > 0 && shift[o + c - 1] !== 0) {
+          v2 = v + shift[o + c - 1]!;
+          ev2 =
+            v >= 0 === v2 >= 0
+              ? v >= 0
+                ? ev / scaleUp[o + c - 1]!
+                : ev * scaleUp[o + c - 1]!
+              : Math.exp(-Math.abs(v2));
+        }
+        rowGradient(u2, v2, eu2, ev2, wr, out);
+        sb += side === 0 ? out[0]! : -out[0]!;
+        const oz = ((p + j) * 2 + side) * q;
+        if (c < q) dZeta[oz + c]! -= out[1]! - bLu;
+        if (c > 0) dZeta[oz + c - 1]! -= out[2]! - bLv;
+      }
+      const db = (p + j) * p;
+      for (let b = 0; b < p; b++) dBeta[db + b]! += x[ro + b]! * sb;
+    }
+  }
+  // Row i of the Hessian: (g_θ(+ε) − g_θ(−ε)) / 2ε; g_θ = Jᵀ g_ζ at the perturbed θ (θ_1 takes
+  // every ζ's gradient, θ_j (j ≥ 2) e^θ_j times those of ζ_j..ζ_q).
   const hess = new Float64Array(k * k);
+  const gz = new Float64Array(2 * q);
   for (let i = 0; i < k; i++) {
-    dpar[i] = dpar[i]! + eps;
-    const g1 = gradTheta(dpar);
-    dpar[i] = dpar[i]! - 2 * eps;
-    const g2 = gradTheta(dpar);
-    for (let j = 0; j < k; j++) hess[i * k + j] = (g1[j]! - g2[j]!) / (2 * eps);
-    dpar[i] = dpar[i]! + eps;
+    for (let b = 0; b < p; b++) hess[i * k + b] = dBeta[i * p + b]! / (2 * eps);
+    for (let side = 0; side < 2; side++) {
+      let tail = 0;
+      for (let c = q - 1; c >= 0; c--) {
+        tail += baseZeta[c]! + dZeta[(i * 2 + side) * q + c]!;
+        const th = theta[c]! + (i === p + c ? (side === 0 ? eps : -eps) : 0);
+        gz[side * q + c] = c === 0 ? tail : Math.exp(th) * tail;
+      }
+    }
+    for (let c = 0; c < q; c++) hess[i * k + p + c] = (gz[c]! - gz[q + c]!) / (2 * eps);
   }
   for (let i = 0; i < k; i++)
     for (let j = 0; j < i; j++) {
@@ -447,22 +592,125 @@ function rBread(d: OlrData, w: Float64Array, par: Float64Array): Float64Array {
   return Vm;
 }
 
-/** Each row's weighted gradient of −ℓ in (β, ζ) (R's gmini, m × (p + q), row-major). */
-function rowScores(d: OlrData, w: Float64Array, par: Float64Array): Float64Array {
-  const { m, p, q, x } = d;
-  const k = p + q;
+/**
+ * One row's weighted gradient of −ℓ from its bounds u, v and e^−|u|, e^−|v|: out[0] = w (l_u +
+ * l_v) (times x, the β part), out[1] = w l_u and out[2] = w l_v (subtracted from ζ_y, ζ_{y−1}).
+ */
+function rowGradient(
+  u: number,
+  v: number,
+  eu: number,
+  ev: number,
+  wr: number,
+  out: Float64Array,
+): void {
+  const iu = 1 / (1 + eu);
+  const iv = 1 / (1 + ev);
+  const Fu = u >= 0 ? iu : eu * iu;
+  const Fv = v >= 0 ? iv : ev * iv;
+  const pr = v > 0 ? ev * iv - (u >= 0 ? eu * iu : iu) : Fu - Fv;
+  const lu = (eu * iu * iu) / pr;
+  const lv = -(ev * iv * iv) / pr;
+  out[0] = wr * (lu + lv);
+  out[1] = wr * lu;
+  out[2] = wr * lv;
+}
+
+/**
+ * Row r's weighted gradient of −ℓ in (β, ζ) (its row of R's gmini) into g (length p + q), from
+ * its linear predictor η_r.
+ */
+function rowScore(
+  d: OlrData,
+  w: Float64Array,
+  par: Float64Array,
+  eta: Float64Array,
+  r: number,
+  g: Float64Array,
+): void {
+  const { p, q, x } = d;
+  const c = d.y[r]!;
+  const u = (c < q ? par[p + c]! : BOUND) - eta[r]!;
+  const v = (c > 0 ? par[p + c - 1]! : -BOUND) - eta[r]!;
+  const pr = v > 0 ? plogis(-v) - plogis(-u) : plogis(u) - plogis(v);
+  const wr = w[r]!;
+  const lu = dlogis(u) / pr;
+  const lv = -dlogis(v) / pr;
+  g.fill(0);
+  for (let a = 0; a < p; a++) g[a] = x[r * p + a]! * wr * (lu + lv);
+  if (c < q) g[p + c] = -wr * lu;
+  if (c > 0) g[p + c - 1] = -wr * lv;
+}
+
+/** The influence functions U_i Vm as k arrays over the design's n rows (for calibrated designs). */
+function influenceArrays(
+  design: SurveyDesign,
+  d: OlrData,
+  w: Float64Array,
+  par: Float64Array,
+): Float64Array[] {
+  const k = d.p + d.q;
+  const Vm = rBread(d, w, par);
+  const h = Array.from({ length: k }, () => new Float64Array(design.n));
   const eta = linearPredictor(d, par);
-  const G = new Float64Array(m * k);
-  for (let r = 0; r < m; r++) {
-    const { c, u, v, pr } = rowTerms(d, par, eta, r);
-    const lu = dlogis(u) / pr;
-    const lv = -dlogis(v) / pr;
-    const wr = w[r]!;
-    for (let a = 0; a < p; a++) G[r * k + a] = x[r * p + a]! * wr * (lu + lv);
-    if (c < q) G[r * k + p + c] = -wr * lu;
-    if (c > 0) G[r * k + p + c - 1] = -wr * lv;
+  const g = new Float64Array(k);
+  for (let r = 0; r < d.m; r++) {
+    rowScore(d, w, par, eta, r, g);
+    const i = d.rows[r]!;
+    for (let j = 0; j < k; j++) {
+      let s = 0;
+      for (let a = 0; a < k; a++) s += g[a]! * Vm[a * k + j]!;
+      h[j]![i] = s;
+    }
   }
-  return G;
+  return h;
+}
+
+/**
+ * svyrecvar of the influence functions U_i Vm from their cluster totals: the scores U_i are
+ * summed per cluster of each stage first, then multiplied by Vm (Σ U_i Vm = (Σ U_i) Vm), so the
+ * cost is O(m · k + clusters · k²) rather than O(m · k²) plus k passes over n.
+ */
+function linearisedFromTotals(
+  design: SurveyDesign,
+  d: OlrData,
+  w: Float64Array,
+  par: Float64Array,
+): Float64Array {
+  const k = d.p + d.q;
+  const Vm = rBread(d, w, par);
+  const nStages = design.multistage ? design.stages.length : 1;
+  const sums = Array.from(
+    { length: nStages },
+    (_, s) => new Float64Array(design.stages[s]!.nClusters * k),
+  );
+  const clusters = Array.from({ length: nStages }, (_, s) => design.stages[s]!.cluster);
+  const eta = linearPredictor(d, par);
+  const g = new Float64Array(k);
+  for (let r = 0; r < d.m; r++) {
+    rowScore(d, w, par, eta, r, g);
+    const i = d.rows[r]!;
+    for (let s = 0; s < nStages; s++) {
+      const o = clusters[s]![i]! * k;
+      const t = sums[s]!;
+      for (let a = 0; a < k; a++) t[o + a]! += g[a]!;
+    }
+  }
+  const V = new Float64Array(k * k);
+  for (let s = 0; s < nStages; s++) {
+    const P = design.stages[s]!.nClusters;
+    const S = sums[s]!;
+    const totals = new Float64Array(P * k);
+    for (let c = 0; c < P; c++)
+      for (let j = 0; j < k; j++) {
+        let t = 0;
+        for (let a = 0; a < k; a++) t += S[c * k + a]! * Vm[a * k + j]!;
+        totals[c * k + j] = t;
+      }
+    const Vs = stageCovarianceOfTotals(design, s, totals, k);
+    for (let e = 0; e < k * k; e++) V[e]! += Vs[e]!;
+  }
+  return V;
 }
 
 /** a[rows[r]] for each r (a loop: typed-array `from` with a callback is slow in V8). */
