@@ -52,8 +52,9 @@ const dlogis = (t: number) => {
  *
  * - Estimates: the maximum of the weighted log-likelihood ℓ = Σ w_i log(F(ζ_{y_i} − η_i) −
  *   F(ζ_{y_i−1} − η_i)) (ζ_0 = −100, ζ_K = 100 as R), by Newton's method with the analytic
- *   Hessian and step halving (ℓ is concave), from β = 0 and the weighted cumulative logits,
- *   until every step is below 1e-11 relative. R maximises the same ℓ with optim's BFGS, whose
+ *   Hessian and step halving (ℓ is concave), from β = 0 and the weighted cumulative logits
+ *   (from 40,000 rows: from the maximum on a 10,000-row systematic subsample, which saves
+ *   passes, not digits), until every step is below 1e-11 relative. R maximises the same ℓ with optim's BFGS, whose
  *   default stop leaves R's estimates up to ~1e-4 (relative) short of the maximum; with
  *   `control = list(reltol = 1e-15)` R agrees with these to ~1e-8.
  * - Variance (Taylor designs): as svyolr, the sandwich with influence functions
