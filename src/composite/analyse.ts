@@ -15,7 +15,7 @@ import {
 import { removeElements } from "./remove-elements.ts";
 import { strengthsWeaknesses } from "./strengths.ts";
 import type { TableData } from "./tables.ts";
-import { trends } from "./trends.ts";
+import { type TrendMetric, type TrendRow, trends } from "./trends.ts";
 import type { Dataset } from "./types.ts";
 import { effectiveWeights } from "./weights.ts";
 
@@ -32,21 +32,42 @@ export interface AnalyseOptions {
   unqDiscard?: number | null;
   minDiscard?: boolean;
   reportLevel?: number;
+  /** get_str_weak use_group: rank within the unit's group of this iData group column. */
+  useGroup?: string;
+  /** get_str_weak sig_figs (default 3; null: unrounded). */
+  sigFigs?: number | null;
   /** get_corr_flags: threshold (0.9), high/low, method, group level (2), data set (Normalised). */
   corThresh?: number;
   threshType?: "high" | "low";
   cortype?: CorMethod;
   groupLevel?: number;
   corrDset?: StageName;
-  /** get_denom_corr: threshold (0.6) and data set (Raw). */
+  /** get_corr_flags roundto (default 3; null: unrounded). */
+  roundTo?: number | null;
+  /** get_denom_corr: threshold (0.6), data set (Raw) and nround (default 2; null: unrounded). */
   denomThresh?: number;
   denomDset?: StageName;
+  nround?: number | null;
   /** outrankMatrix: columns (default the indicators, with their effective weights) and data set (Normalised). */
   outrankCodes?: string[];
   outrankDset?: StageName;
-  /** get_trends: latest N points (default all) and data set (Raw). */
+  /**
+   * get_trends: latest N points (default all), data set (Raw), f_trend (CAGR), per
+   * (prc_change), interp_at, Time and adjust_directions.
+   */
   useLatest?: number;
   trendDset?: StageName;
+  fTrend?: TrendMetric;
+  per?: number;
+  interpAt?: number[] | "all";
+  trendTime?: number[];
+  adjustDirections?: boolean;
+  /** compare_coins: compare_by (ranks), dset (Aggregated), sort_by and decreasing; compare_coins_multi ibase (0). */
+  compareBy?: "ranks" | "scores";
+  compareDset?: StageName;
+  sortBy?: "rank_1" | "rank_2" | "diff" | "abs_diff";
+  decreasing?: boolean;
+  ibase?: number;
   /** Add p_value (and n) columns to corr_flags and denom_corr. */
   pvals?: boolean;
 }
@@ -115,6 +136,17 @@ export function analyseIndex(
   const res = result.results;
   const unit = o.unit ?? res.units[res.rank.indexOf(1)] ?? res.units[0]!;
   const swDs = stage(o.swDset, "Raw");
+  let groups: (string | null)[] | undefined;
+  if (o.useGroup !== undefined) {
+    const g = cross.data.groups[o.useGroup];
+    if (!g) {
+      throw new InputError(
+        `use_group "${o.useGroup}" is not a group column of iData (its groups: ${Object.keys(cross.data.groups).join(", ") || "none"})`,
+      );
+    }
+    const at = new Map(cross.data.uCode.map((u, i) => [u, i]));
+    groups = swDs.units.map((u) => g[at.get(u) ?? -1] ?? null);
+  }
   const sw = strengthsWeaknesses(swDs, fw, unit, {
     topN: o.top,
     bottomN: o.bottom,
@@ -122,6 +154,8 @@ export function analyseIndex(
     unqDiscard: o.unqDiscard,
     minDiscard: o.minDiscard,
     reportLevel: o.reportLevel,
+    groups,
+    sigFigs: o.sigFigs,
   });
   const swCols = ["code", "name", "pillar", "rank", "value"];
   tables.strengths = {
@@ -138,6 +172,7 @@ export function analyseIndex(
     threshType: o.threshType,
     method: o.cortype,
     groupLevel: o.groupLevel,
+    roundTo: o.roundTo,
   });
   tables.corr_flags = {
     columns: ["group", "ind1", "ind2", "corr", ...(o.pvals ? ["p_value", "n"] : [])],
@@ -150,7 +185,7 @@ export function analyseIndex(
       stage(o.denomDset, "Raw"),
       fw,
       { units: cross.data.uCode, columns: den },
-      { corThresh: o.denomThresh, method: o.cortype },
+      { corThresh: o.denomThresh, method: o.cortype, roundTo: o.nround },
     );
     tables.denom_corr = {
       columns: ["denominator", "indicator", "corr", ...(o.pvals ? ["p_value", "n"] : [])],
@@ -173,15 +208,38 @@ export function analyseIndex(
 
   if (compare.length > 0) {
     const iCode = o.iCode ?? fw.top;
-    const col = (r: IndexResult): ScoreColumn => {
-      const agg = r.stages.Aggregated!;
-      return { units: agg.units, scores: agg.values[agg.codes.indexOf(iCode)]! };
+    const dset = o.compareDset ?? "Aggregated";
+    const col = (r: IndexResult, name: string): ScoreColumn => {
+      const d = r.stages[dset];
+      const j = d ? d.codes.indexOf(iCode) : -1;
+      if (!d || j < 0) {
+        throw new InputError(
+          `compare: build "${name}" has no ${iCode} in its ${dset} data set (--icode and --compare-dset)`,
+        );
+      }
+      return { units: d.units, scores: d.values[j]! };
     };
     const others = compare.map((c) => ({ name: c.name, result: build(input, c.pipeline).result }));
-    const cmp = compareIndices(col(result), col(others[0]!.result));
+    const cmp = compareIndices(col(result, "nominal"), col(others[0]!.result, others[0]!.name), {
+      compareBy: o.compareBy,
+    });
+    const key = { rank_1: "v1", rank_2: "v2", diff: "diff", abs_diff: "absDiff" } as const;
+    const rowsCmp = [...cmp.rows];
+    if (o.sortBy) {
+      const k = key[o.sortBy];
+      const sign = o.decreasing ? -1 : 1;
+      // R's order(): stable, NA last whichever the direction.
+      rowsCmp.sort((a, b) => {
+        const x = a[k];
+        const y = b[k];
+        if (Number.isNaN(x) || Number.isNaN(y))
+          return Number(Number.isNaN(x)) - Number(Number.isNaN(y));
+        return sign * (x - y);
+      });
+    }
     tables.compare = {
       columns: ["uCode", "rank_1", "rank_2", "diff", "abs_diff"],
-      rows: cmp.rows.map((r) => [r.uCode, r.v1, r.v2, r.diff, r.absDiff]),
+      rows: rowsCmp.map((r) => [r.uCode, r.v1, r.v2, r.diff, r.absDiff]),
     };
     tables.compare_agreement = {
       columns: ["build_1", "build_2", "n", "spearman", "spearman_p", "kendall", "kendall_p"],
@@ -198,9 +256,9 @@ export function analyseIndex(
       ],
     };
     if (others.length > 1) {
-      const builds: Record<string, ScoreColumn> = { nominal: col(result) };
-      for (const x of others) builds[x.name] = col(x.result);
-      const m = compareIndicesMulti(builds);
+      const builds: Record<string, ScoreColumn> = { nominal: col(result, "nominal") };
+      for (const x of others) builds[x.name] = col(x.result, x.name);
+      const m = compareIndicesMulti(builds, { compareBy: o.compareBy, ibase: o.ibase });
       for (const [file, vals] of [
         ["compare_multi", m.values],
         ["compare_multi_diffs", m.diffs],
@@ -217,11 +275,15 @@ export function analyseIndex(
   if (panelBuild) {
     const st = panelBuild.stages[o.trendDset ?? "Raw"];
     if (!st) throw new InputError(`the panel build has no ${o.trendDset} data set`);
-    const tr = trends(st.data, st.time, fw, { useLatest: o.useLatest });
-    tables.trends = {
-      columns: ["uCode", "iCode", "cagr", "avail", "t_first", "t_latest"],
-      rows: tr.map((r) => [r.uCode, r.iCode, r.cagr, r.avail, r.t_first, r.t_latest]),
-    };
+    const tr = trends(st.data, st.time, fw, {
+      useLatest: o.useLatest,
+      fTrend: o.fTrend,
+      per: o.per,
+      interpAt: o.interpAt,
+      time: o.trendTime,
+      adjustDirections: o.adjustDirections,
+    });
+    tables.trends = trendTable(tr, o.fTrend ?? "CAGR", o.useLatest !== undefined);
   }
   return tables;
 }
@@ -279,17 +341,34 @@ export function studyAnalysisTables(
     };
   }
   if (panel) {
-    out.trends = {
-      columns: ["uCode", "iCode", "cagr", "avail", "t_first", "t_latest"],
-      rows: trends(panel.data, panel.time, fw).map((r) => [
-        r.uCode,
-        r.iCode,
-        r.cagr,
-        r.avail,
-        r.t_first,
-        r.t_latest,
-      ]),
-    };
+    out.trends = trendTable(trends(panel.data, panel.time, fw), "CAGR", false);
   }
   return out;
+}
+
+/**
+ * trends.csv: uCode, iCode, the metric (column `cagr` or `prc_change`), avail, t_first,
+ * t_latest, and with use_latest avail_use_latest and t_first_use_latest (COINr's columns).
+ */
+function trendTable(tr: TrendRow[], metric: TrendMetric, latest: boolean): TableData {
+  return {
+    columns: [
+      "uCode",
+      "iCode",
+      metric === "CAGR" ? "cagr" : "prc_change",
+      "avail",
+      "t_first",
+      "t_latest",
+      ...(latest ? ["avail_use_latest", "t_first_use_latest"] : []),
+    ],
+    rows: tr.map((r) => [
+      r.uCode,
+      r.iCode,
+      r.trend,
+      r.avail,
+      r.t_first,
+      r.t_latest,
+      ...(latest ? [r.avail_use_latest, r.t_first_use_latest] : []),
+    ]),
+  };
 }

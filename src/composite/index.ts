@@ -54,7 +54,8 @@ export { type ScreenBy, screen } from "./screen.ts";
 export { type IndicatorStats, indicatorStats } from "./stats.ts";
 export { type StrengthRow, strengthsWeaknesses } from "./strengths.ts";
 export { checkSkewKurt, type TreatDetail, treat, winsorise } from "./treat.ts";
-export { cagr, type TrendRow, trends } from "./trends.ts";
+export { prcChange } from "./trend-metrics.ts";
+export { cagr, type TrendMetric, type TrendOptions, type TrendRow, trends } from "./trends.ts";
 export type { Dataset, Framework, MetaRow, UnitData, Weights } from "./types.ts";
 export {
   analyseUncertainty,

@@ -1,45 +1,39 @@
 import { InputError } from "../core/errors.ts";
+import { cagr, interpolateAt, prcChange } from "./trend-metrics.ts";
 import type { Dataset, Framework } from "./types.ts";
 
-/**
- * Compound annual growth rate of a series (COINr `CAGR`): from the first and the latest observed
- * (non-missing) values, (y_latest / y_first)^(1 / (t_latest − t_first)) − 1; 0 when the two
- * values are equal (so two zeros give 0); NaN with fewer than two observations. `t` is in years.
- *
- * @example cagr([100, 105, 110.25], [2000, 2001, 2002]) // 0.05
- * @throws InputError when t has a missing value or a different length
- */
-export function cagr(y: ArrayLike<number>, t: ArrayLike<number>): number {
-  if (y.length !== t.length)
-    throw new InputError(`cagr: y has ${y.length} values and t ${t.length}; they must match`);
-  let first = -1;
-  let last = -1;
-  for (let i = 0; i < t.length; i++) {
-    if (Number.isNaN(t[i]!))
-      throw new InputError(`cagr: t[${i}] is missing; every value needs a time`);
-    if (Number.isNaN(y[i]!)) continue;
-    if (first < 0 || t[i]! < t[first]!) first = i;
-    if (last < 0 || t[i]! > t[last]!) last = i;
-  }
-  if (first < 0 || first === last) return Number.NaN;
-  const y0 = y[first]!;
-  const y1 = y[last]!;
-  if (y0 === y1) return 0;
-  return (y1 / y0) ** (1 / (t[last]! - t[first]!)) - 1;
-}
+export { cagr, prcChange } from "./trend-metrics.ts";
+
+/** Trend metrics COINr exports for `get_trends(f_trend = ...)`. */
+export const TREND_METRICS = ["CAGR", "prc_change"] as const;
+export type TrendMetric = (typeof TREND_METRICS)[number];
 
 /** Options of {@link trends}, named after COINr's `get_trends` arguments. */
 export interface TrendOptions {
   /** Only these units / indicators (default all). */
   uCodes?: readonly string[];
   iCodes?: readonly string[];
-  /** Only these time points (ignored when useLatest is given). */
+  /**
+   * Only these time points (COINr Time; each must be a time of the data). Ignored for the trend
+   * when useLatest is given (it still limits the availability columns), as COINr.
+   */
   time?: readonly number[];
   /**
    * Use only the latest n time points of each series, counted back from its latest observed
-   * point; a series with fewer points before that gets no trend (COINr use_latest).
+   * (or interpolated) point; a series with fewer points before that gets no trend (COINr
+   * use_latest).
    */
   useLatest?: number;
+  /** "CAGR" (default, {@link cagr}) or "prc_change" ({@link prcChange}) (COINr f_trend). */
+  fTrend?: TrendMetric;
+  /** prc_change only: the period the change is expressed per (COINr's `per`, default 1). */
+  per?: number;
+  /**
+   * Linearly interpolate missing points at these times, or at every time of the data with
+   * "all" (COINr interp_at; no extrapolation beyond a series' observed range). Times not yet
+   * in a unit's series are added to it (as missing, for the availability columns).
+   */
+  interpAt?: readonly number[] | "all";
   /** Multiply each trend by the code's Direction (COINr adjust_directions, default false). */
   adjustDirections?: boolean;
 }
@@ -48,25 +42,39 @@ export interface TrendOptions {
 export interface TrendRow {
   uCode: string;
   iCode: string;
-  cagr: number;
-  /** Fraction of the unit's time points (in the window used) with a value. */
+  /** The f_trend metric (CAGR by default). */
+  trend: number;
+  /** Share of the unit's time points (those of `time`, if given) with an observed value. */
   avail: number;
-  /** First and latest time with a value (NaN with fewer than two values). */
+  /** First and latest time with an observed value (NaN with fewer than two values). */
   t_first: number;
   t_latest: number;
+  /** With useLatest: the share observed in the window, and its first observed time (else NaN). */
+  avail_use_latest: number;
+  t_first_use_latest: number;
 }
 
 /**
- * Time trends of a panel data set (COINr `get_trends` with f_trend = "CAGR"): for every unit and
- * indicator, the unit's rows sorted by time give a series; its CAGR ({@link cagr}) over the
- * selected time points (all, `time`, or the latest `useLatest` points ending at the latest
- * observed one), the fraction of those points observed, and the first and latest observed times.
- * Rows ordered by uCode, then indicator in data-set order (R's `merge` sorts by uCode, iCode).
+ * Time trends of a panel data set (COINr `get_trends`): for every unit and indicator, the
+ * unit's rows sorted by time give a series (with `interpAt`, missing points linearly
+ * interpolated at those times); its trend metric (`fTrend`: CAGR or prc_change) over the
+ * selected time points — all, those of `time`, or the latest `useLatest` points ending at the
+ * latest non-missing one (rows i_latest − n + 1 … i_latest; none if that reaches before the
+ * first row) — times the Direction when `adjustDirections`. NaN with fewer than two values.
+ * Availability as COINr: avail, t_first and t_latest from the observed (not interpolated)
+ * values of the unit's rows in `time` (all rows if not given); with useLatest also
+ * avail_use_latest and t_first_use_latest for the window.
+ * Rows ordered by uCode, then indicator in data-set order.
  *
- * Cost O(rows × indicators).
+ * Two details of COINr's code are not followed, as they contradict its documentation: COINr
+ * requires the use_latest window to start after the first row (`i_first > 1`), so a series of
+ * exactly n points gets NA; and with `Time` it subsets the series by position in Time rather
+ * than by time. Here a window starting at the first row is used, and Time selects by time.
  *
- * @example trends(rawPanel, timeOfRows, fw)[0] // { uCode: "AUT", iCode: "GDP", cagr: 0.012, avail: 1, t_first: 2004, t_latest: 2013 }
- * @throws InputError when time does not have one value per row, or useLatest is not a positive integer
+ * Cost O(rows × indicators) (plus the interpolation, O(points · log points) per series).
+ *
+ * @example trends(rawPanel, timeOfRows, fw)[0] // { uCode: "AUT", iCode: "GDP", trend: 0.012, avail: 1, t_first: 2004, t_latest: 2013, ... }
+ * @throws InputError when time does not have one value per row, a (unit, time) pair repeats, a time or interpAt point is not in the data's range, or useLatest, fTrend or per is invalid
  */
 export function trends(
   ds: Dataset,
@@ -79,8 +87,36 @@ export function trends(
       `trends: ${time.length} times for ${ds.units.length} rows; give the Time of every row`,
     );
   }
-  if (opts.useLatest !== undefined && !(Number.isInteger(opts.useLatest) && opts.useLatest >= 1)) {
-    throw new InputError(`trends: useLatest must be a positive integer, got ${opts.useLatest}`);
+  const { useLatest, fTrend = "CAGR", per = 1 } = opts;
+  if (useLatest !== undefined && !(Number.isInteger(useLatest) && useLatest >= 1)) {
+    throw new InputError(`trends: useLatest must be a positive integer, got ${useLatest}`);
+  }
+  if (!TREND_METRICS.includes(fTrend)) {
+    throw new InputError(
+      `trends: fTrend must be one of ${TREND_METRICS.join(", ")}, got "${fTrend}"`,
+    );
+  }
+  if (!(Number.isFinite(per) && per !== 0))
+    throw new InputError(`trends: per must be a non-zero number, got ${per}`);
+  const allTimes = [...new Set(time)].sort((a, b) => a - b);
+  if (opts.time) {
+    const bad = opts.time.filter((t) => !allTimes.includes(t));
+    if (bad.length > 0) {
+      throw new InputError(
+        `trends: time ${bad.join(", ")} not found in the data (its times: ${allTimes.join(", ")})`,
+      );
+    }
+  }
+  const interp = opts.interpAt === "all" ? allTimes : opts.interpAt;
+  if (interp) {
+    const lo = allTimes[0]!;
+    const hi = allTimes[allTimes.length - 1]!;
+    const bad = interp.filter((t) => !(t >= lo && t <= hi));
+    if (bad.length > 0) {
+      throw new InputError(
+        `trends: interpAt ${bad.join(", ")} outside the time range of the data (${lo} to ${hi})`,
+      );
+    }
   }
   const codes = opts.iCodes
     ? opts.iCodes.map((c) => {
@@ -96,50 +132,89 @@ export function trends(
     if (rows) rows.push(i);
     else byUnit.set(u, [i]);
   });
+  const metric = (y: number[], t: number[]) =>
+    fTrend === "CAGR" ? cagr(y, t) : prcChange(y, t, per);
+  const inTime = opts.time ? new Set(opts.time) : null;
   const units = [...byUnit.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const keep = opts.time && opts.useLatest === undefined ? new Set(opts.time) : null;
   const out: TrendRow[] = [];
   for (const u of units) {
-    let rows = byUnit.get(u)!.sort((a, b) => time[a]! - time[b]!);
-    if (keep) rows = rows.filter((r) => keep.has(time[r]!));
-    const tt = rows.map((r) => time[r]!);
+    const rows = byUnit.get(u)!.sort((a, b) => time[a]! - time[b]!);
+    for (let k = 1; k < rows.length; k++) {
+      if (time[rows[k]!] === time[rows[k - 1]!])
+        throw new InputError(`trends: unit "${u}" has two rows for time ${time[rows[k]!]}`);
+    }
+    // The unit's time grid: its rows' times, plus interpolation points not among them.
+    const rowAt = new Map(rows.map((r) => [time[r]!, r]));
+    const grid = interp
+      ? [...new Set([...rowAt.keys(), ...interp])].sort((a, b) => a - b)
+      : [...rowAt.keys()];
+    const sel = inTime ? grid.flatMap((t, i) => (inTime.has(t) ? [i] : [])) : grid.map((_, i) => i);
     for (const c of codes) {
       const x = ds.values[ds.codes.indexOf(c)]!;
-      let y = rows.map((r) => x[r]!);
-      let t = tt;
-      let cg = Number.NaN;
-      if (opts.useLatest !== undefined) {
-        let latest = -1;
-        for (let i = y.length - 1; i >= 0 && latest < 0; i--) if (!Number.isNaN(y[i]!)) latest = i;
-        const first = latest - opts.useLatest + 1;
-        if (latest >= 0 && first >= 0) {
-          y = y.slice(first, latest + 1);
-          t = t.slice(first, latest + 1);
-          cg = cagr(y, t);
-        } else {
-          y = latest >= 0 ? y.slice(0, latest + 1) : y;
-          t = t.slice(0, y.length);
-        }
-      } else cg = cagr(y, t);
-      const dir = opts.adjustDirections ? (fw?.direction.get(c) ?? 1) : 1;
-      let n = 0;
-      let f = -1;
-      let l = -1;
-      y.forEach((v, i) => {
-        if (Number.isNaN(v)) return;
-        n++;
-        if (f < 0) f = i;
-        l = i;
+      const raw = grid.map((t) => {
+        const r = rowAt.get(t);
+        return r === undefined ? Number.NaN : x[r]!;
       });
+      let y = raw;
+      if (interp) {
+        const at = interpolateAt(raw, grid, interp);
+        const pos = new Map(interp.map((t, i) => [t, at[i]!]));
+        y = grid.map((t, i) => pos.get(t) ?? raw[i]!);
+      }
+      // Availability over the unit's rows in `time`, from the observed values.
+      const [avail, tFirst, tLatest] = availability(
+        sel.map((i) => raw[i]!),
+        sel.map((i) => grid[i]!),
+      );
+      let tt = grid;
+      if (inTime && useLatest === undefined) {
+        y = sel.map((i) => y[i]!);
+        tt = sel.map((i) => grid[i]!);
+      }
+      let trend = Number.NaN;
+      let availLatest = Number.NaN;
+      let tFirstLatest = Number.NaN;
+      if (count(y) >= 2) {
+        if (useLatest !== undefined) {
+          let latest = y.length - 1;
+          while (Number.isNaN(y[latest]!)) latest--;
+          const first = latest - useLatest + 1;
+          if (first >= 0) {
+            const yw = y.slice(first, latest + 1);
+            const tw = tt.slice(first, latest + 1);
+            availLatest = count(raw.slice(first, latest + 1)) / useLatest;
+            if (count(yw) > 1) {
+              tFirstLatest = tw[yw.findIndex((v) => !Number.isNaN(v))]!;
+              trend = metric(yw, tw);
+            }
+          }
+        } else trend = metric(y, tt);
+      }
+      const dir = opts.adjustDirections ? (fw?.direction.get(c) ?? 1) : 1;
       out.push({
         uCode: u,
         iCode: c,
-        cagr: cg * dir,
-        avail: y.length ? n / y.length : Number.NaN,
-        t_first: n > 1 ? t[f]! : Number.NaN,
-        t_latest: n > 1 ? t[l]! : Number.NaN,
+        trend: trend * dir,
+        avail,
+        t_first: tFirst,
+        t_latest: tLatest,
+        avail_use_latest: availLatest,
+        t_first_use_latest: tFirstLatest,
       });
     }
   }
   return out;
+}
+
+function count(y: readonly number[]): number {
+  let n = 0;
+  for (const v of y) if (!Number.isNaN(v)) n++;
+  return n;
+}
+
+/** Share observed, and first and latest observed time (NaN with fewer than two observed). */
+function availability(y: number[], t: number[]): [number, number, number] {
+  const obs = t.filter((_, i) => !Number.isNaN(y[i]!));
+  const share = y.length ? obs.length / y.length : Number.NaN;
+  return obs.length > 1 ? [share, obs[0]!, obs[obs.length - 1]!] : [share, Number.NaN, Number.NaN];
 }

@@ -103,8 +103,23 @@ describe("index analyse on the small fixture", () => {
       out,
     ];
     const cases: [string[], RegExp][] = [
-      [["--unit", "ZZZ"], /unit "ZZZ" is not in the data set/],
-      [["--level", "3"], /level must be an integer from 1 to 2/],
+      [["--unit", "ZZZ"], /--unit "ZZZ" is not a uCode of iData \(e\.g\. AAA/],
+      [["--level", "3"], /--level must be a level from 1 to 2 of this framework, got 3/],
+      [["--icode", "Nope"], /--icode "Nope" is not an indicator or aggregate of iMeta/],
+      [["--group-level", "5"], /--group-level must be a level from 2 to 3/],
+      [["--use-group", "G"], /--use-group "G" is not a group column of iData/],
+      [["--outrank-codes", "Ind1,Q"], /--outrank-codes: "Q" is not/],
+      [["--sig-figs", "0"], /--sig-figs must be an integer >= 1 or none, got "0"/],
+      [["--roundto", "x"], /--roundto must be an integer >= 0 or none/],
+      [["--nround", "1.5"], /--nround must be an integer >= 0 or none/],
+      [["--f-trend", "slope"], /--f-trend must be one of CAGR, prc_change, got "slope"/],
+      [["--per", "0"], /--per must be a non-zero number of years/],
+      [["--interp-at", "2010,later"], /--interp-at must be comma-separated times/],
+      [["--trend-time", ""], /--trend-time must be comma-separated times/],
+      [["--compare-by", "values"], /--compare-by must be one of ranks, scores/],
+      [["--compare-dset", "Final"], /--compare-dset must be one of Raw/],
+      [["--sort-by", "Diff"], /--sort-by must be one of rank_1, rank_2, diff, abs_diff/],
+      [["--ibase", "2"], /--ibase must be an integer from 1 to 1/],
       [["--cortype", "tau"], /--cortype must be one of pearson, spearman, kendall, got "tau"/],
       [["--cor-thresh", "2"], /--cor-thresh must be a number from -1 to 1/],
       [["--sw-dset", "Cooked"], /--sw-dset must be one of Raw/],
@@ -179,6 +194,43 @@ describe.skipIf(!hasShared)("index analyse on ASEM", () => {
     expect(flags.rows.every((x) => Number(x[3]) > 0.75)).toBe(true);
     const w = await read(out, "weaknesses.csv");
     expect(w.rows.length).toBe(5);
+    // compare_coins' compare_by, sort_by and decreasing; compare_coins_multi's ibase.
+    const out2 = join(tmp, "asem-out2");
+    const r2 = cli(
+      "index",
+      "analyse",
+      "--data",
+      asem("ASEM_iData.csv"),
+      "--meta",
+      asem("ASEM_iMeta.csv"),
+      "--pipeline",
+      join(ROOT, "examples/asem/pipeline.json"),
+      "--compare",
+      prank,
+      "--compare",
+      join(ROOT, "examples/asem/pipeline.json"),
+      "--compare-by",
+      "scores",
+      "--sort-by",
+      "abs_diff",
+      "--decreasing",
+      "--ibase",
+      "2",
+      "--out",
+      out2,
+    );
+    expect(r2.status, r2.stderr).toBe(0);
+    const cmp2 = await read(out2, "compare.csv");
+    const abs = cmp2.rows.map((x) => Number(x[4]));
+    expect(abs).toEqual([...abs].sort((a, b) => b - a));
+    const nominal = await read(out, "remove_elements_scores.csv");
+    const che2 = cmp2.rows.find((x) => x[0] === "CHE")!;
+    expectClose(Number(che2[1]), Number(nominal.rows.find((x) => x[0] === "CHE")![1]), {
+      rtol: 1e-12,
+      what: "CHE nominal index score",
+    });
+    const multi = await read(out2, "compare_multi.csv");
+    expect(multi.columns).toEqual(["uCode", "prank", "nominal", "pipeline"]);
   });
 
   it("a panel (WDI-style: two years of ASEM) writes trends.csv", async () => {
@@ -222,5 +274,56 @@ describe.skipIf(!hasShared)("index analyse on ASEM", () => {
     const aut = tr.rows.find((x) => x[0] === "AUT" && x[1] === "LPI")!;
     expectClose(Number(aut[2]), 0.1, { rtol: 1e-9, what: "AUT LPI CAGR" });
     expect(aut.slice(3)).toEqual(["1", "2020", "2022"]);
+    // COINr's other options reach get_trends: prc_change over the latest 2 points, interpolated
+    // at 2021 (a new time: availability 2 of 3), adjust_directions.
+    const out2 = join(dir, "out2");
+    const r2 = cli(
+      "index",
+      "analyse",
+      "--data",
+      join(dir, "iData.csv"),
+      "--meta",
+      asem("ASEM_iMeta.csv"),
+      "--pipeline",
+      join(ROOT, "examples/asem/pipeline.json"),
+      "--f-trend",
+      "prc_change",
+      "--per",
+      "2",
+      "--latest",
+      "2",
+      "--interp-at",
+      "2021",
+      "--adjust-directions",
+      "--out",
+      out2,
+    );
+    expect(r2.status, r2.stderr).toBe(0);
+    const tr2 = await read(out2, "trends.csv");
+    expect(tr2.columns).toEqual([
+      "uCode",
+      "iCode",
+      "prc_change",
+      "avail",
+      "t_first",
+      "t_latest",
+      "avail_use_latest",
+      "t_first_use_latest",
+    ]);
+    const aut2 = tr2.rows.find((x) => x[0] === "AUT" && x[1] === "LPI")!;
+    // 2021 interpolated halfway between y and 1.21 y; the latest two points 1.105 y → 1.21 y:
+    // 100 · 0.105/1.105 · 2 per 2 years.
+    expectClose(Number(aut2[2]), (100 * 0.105 * 2) / 1.105, {
+      rtol: 1e-9,
+      what: "AUT LPI prc_change",
+    });
+    expect(aut2.slice(3)).toEqual([String(2 / 3), "2020", "2022", "0.5", "2021"]);
+    const run = JSON.parse(await readFile(join(out2, "run.json"), "utf8"));
+    expect(run.options).toMatchObject({
+      fTrend: "prc_change",
+      per: 2,
+      useLatest: 2,
+      interpAt: [2021],
+    });
   });
 });

@@ -433,15 +433,15 @@ describe("trends (COINr CAGR, get_trends)", () => {
       ["B", "g"],
       ["B", "h"],
     ]);
-    expectClose(r[0]!.cagr, 1, { rtol: 1e-12 }); // 1 → 4 over two years: ×2 a year
+    expectClose(r[0]!.trend, 1, { rtol: 1e-12 }); // 1 → 4 over two years: ×2 a year
     expectClose(r[0]!.avail, 2 / 3, { rtol: 1e-12 });
     expect([r[0]!.t_first, r[0]!.t_latest]).toEqual([2010, 2012]);
-    expectClose(r[2]!.cagr, 0.1, { rtol: 1e-12 });
-    expect(r[1]!.cagr).toBe(0);
+    expectClose(r[2]!.trend, 0.1, { rtol: 1e-12 });
+    expect(r[1]!.trend).toBe(0);
     const last2 = trends(d, time, null, { useLatest: 2 });
-    expectClose(last2[2]!.cagr, 0.1, { rtol: 1e-12 }); // 110 → 121
-    expect(last2[0]!.cagr).toBeNaN(); // A's last two points: NA, 4
-    expect(trends(d, time, null, { useLatest: 4 })[2]!.cagr).toBeNaN(); // not enough points
+    expectClose(last2[2]!.trend, 0.1, { rtol: 1e-12 }); // 110 → 121
+    expect(last2[0]!.trend).toBeNaN(); // A's last two points: NA, 4
+    expect(trends(d, time, null, { useLatest: 4 })[2]!.trend).toBeNaN(); // not enough points
   });
 });
 
