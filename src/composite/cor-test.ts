@@ -40,12 +40,12 @@ export interface CorTestOptions {
  * R's `stats::cor.test` (R 4.2, `?cor.test`):
  * - pearson: t = √(n − 2) r / √(1 − r²) on n − 2 degrees of freedom;
  * - spearman: ρ = Pearson of the average ranks, S = (n³ − n)(1 − ρ)/6. Without ties and with
- *   n ≤ 1290 the null distribution of S (AS 89, {@link spearmanTail}: exact for n ≤ 9, the
+ *   n ≤ 1290 the null distribution of S (AS 89, `spearmanTail`: exact for n ≤ 9, the
  *   Edgeworth series above), two-sided p = min(1, 2 Pr[S ≥ s]) when s > (n³ − n)/6 and
  *   min(1, 2 Pr[S ≤ s]) otherwise; with ties (or exact = false, or n > 1290) the t statistic
  *   of r = 1 − S/((n³ − n)/6 [+ 1 with continuity]) on n − 2 df;
  * - kendall: τ-b. Without ties and exact (default n < 50) the exact distribution of the number
- *   of concordant pairs T = round((τ + 1) n(n − 1)/4) ({@link kendallCdf}), two-sided
+ *   of concordant pairs T = round((τ + 1) n(n − 1)/4) (`kendallCdf`), two-sided
  *   p = min(1, 2(1 − P(T ≤ t − 1))) when t > n(n − 1)/4 and min(1, 2 P(T ≤ t)) otherwise;
  *   otherwise z = S/√Var S with S = τ √((T₀ − T₁)(T₀ − T₂)) and the tie-corrected
  *   Var S = (v₀ − v_t − v_u)/18 + v₁/(2n(n − 1)) + v₂/(9n(n − 1)(n − 2)) (continuity:
