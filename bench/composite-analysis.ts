@@ -6,6 +6,7 @@
  */
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
+import { loadavg } from "node:os";
 import { buildIndex, type CoinInput, DEFAULT_PIPELINE } from "../src/composite/pipeline.ts";
 import { removeElements } from "../src/composite/remove-elements.ts";
 import { UncertaintySpecSchema } from "../src/composite/uncertainty-spec.ts";
@@ -15,16 +16,25 @@ import { syntheticCoin } from "./synthetic.ts";
 
 const ASEM = new URL("../../shared/data/composite/asem/", import.meta.url).pathname;
 
-function median(fn: () => void, runs = 15): number {
+/** Median wall ms of `runs` runs after 3 warm-ups, and the mean CPU ms (user + system) per run. */
+function median(fn: () => void, runs = 15): { ms: number; cpuMs: number } {
   for (let i = 0; i < 3; i++) fn();
   const t: number[] = [];
+  const c0 = process.cpuUsage();
   for (let i = 0; i < runs; i++) {
     const s = performance.now();
     fn();
     t.push(performance.now() - s);
   }
-  return t.sort((a, b) => a - b)[Math.floor(runs / 2)]!;
+  const c = process.cpuUsage(c0);
+  return {
+    ms: t.sort((a, b) => a - b)[Math.floor(runs / 2)]!,
+    cpuMs: (c.user + c.system) / 1000 / runs,
+  };
 }
+
+/** "load 1.23" (the 1-minute load average: the machine is shared, so figures are noisy). */
+const load = () => `load ${loadavg()[0]!.toFixed(2)}`;
 
 /** A panel of `years` years of a synthetic coin (each year's values drift by a seeded 2%). */
 export function syntheticPanel(units: number, indicators: number, years: number): CoinInput {
@@ -71,9 +81,12 @@ async function panelSeconds(
   const input = syntheticPanel(units, indicators, years);
   const pipeline = { ...DEFAULT_PIPELINE, impute: { method: "i_mean" as const } };
   const t = performance.now();
+  const c0 = process.cpuUsage();
   const r = await runPanelUncertainty(spec, pipeline, input, 1, { threads });
+  const c = process.cpuUsage(c0);
   const s = (performance.now() - t) / 1000;
-  return { s, failed: r.years.reduce((a, y) => a + y.failed, 0) };
+  // cpuUsage covers the worker threads too (one process).
+  return { s, cpuS: (c.user + c.system) / 1e6, failed: r.years.reduce((a, y) => a + y.failed, 0) };
 }
 
 /** Prints the figures; returns them for callers that check targets. */
@@ -83,10 +96,11 @@ export async function benchCompositeAnalysis(): Promise<Record<string, number>> 
   if (existsSync(ASEM)) {
     const input = await readCoin(`${ASEM}ASEM_iData.csv`, `${ASEM}ASEM_iMeta.csv`);
     const res = buildIndex(input, DEFAULT_PIPELINE);
-    const ms = median(() => removeElements(input, DEFAULT_PIPELINE, res, { level: 1 }));
+    const { ms, cpuMs } = median(() => removeElements(input, DEFAULT_PIPELINE, res, { level: 1 }));
     out.remove_elements_asem_ms = ms;
+    out.remove_elements_asem_cpu_ms = cpuMs;
     console.log(
-      `  removeElements, 49 ASEM indicators: ${ms.toFixed(2)} ms median  [target <= 20 ms]`,
+      `  removeElements, 49 ASEM indicators: ${ms.toFixed(2)} ms median, ${cpuMs.toFixed(2)} ms CPU, ${load()}  [target <= 20 ms]`,
     );
   } else console.log("  (ASEM data absent: removeElements on ASEM skipped)");
   for (const [u, k] of [
@@ -101,7 +115,7 @@ export async function benchCompositeAnalysis(): Promise<Record<string, number>> 
       normalise: DEFAULT_PIPELINE.normalise,
       aggregate: { method: "a_amean" as const },
     });
-    const ms = median(
+    const { ms, cpuMs } = median(
       () =>
         removeElements(
           input,
@@ -113,14 +127,17 @@ export async function benchCompositeAnalysis(): Promise<Record<string, number>> 
         ),
       7,
     );
-    console.log(`  removeElements, ${u} units × ${k} indicators (level 1): ${ms.toFixed(2)} ms`);
+    console.log(
+      `  removeElements, ${u} units × ${k} indicators (level 1): ${ms.toFixed(2)} ms (${cpuMs.toFixed(2)} ms CPU, ${load()})`,
+    );
   }
   // Panel uncertainty: the ASEM uncertainty factors (winmax, normalisation, weight noise, aggregation).
   for (const threads of [1, 2]) {
     const full = await panelSeconds(200, 50, 10, 1000, threads);
     out[`panel_uncertainty_${threads}t_s`] = full.s;
+    out[`panel_uncertainty_${threads}t_cpu_s`] = full.cpuS;
     console.log(
-      `  panel uncertainty, 1,000 replications, 10 years × 200 units × 50 indicators: ${full.s.toFixed(2)} s on ${threads} thread${threads > 1 ? "s" : ""} (${full.failed} failed unit-years)  [target <= 10 s on 2 threads]`,
+      `  panel uncertainty, 1,000 replications, 10 years × 200 units × 50 indicators: ${full.s.toFixed(2)} s on ${threads} thread${threads > 1 ? "s" : ""}, ${full.cpuS.toFixed(2)} s CPU, ${load()} (${full.failed} failed unit-years)  [target <= 10 s on 2 threads]`,
     );
   }
   for (const [u, k, y, r] of [
@@ -134,7 +151,7 @@ export async function benchCompositeAnalysis(): Promise<Record<string, number>> 
   ] as const) {
     const p = await panelSeconds(u, k, y, r);
     console.log(
-      `    ${r} replications, ${y} years × ${u} units × ${k} indicators: ${p.s.toFixed(2)} s`,
+      `    ${r} replications, ${y} years × ${u} units × ${k} indicators: ${p.s.toFixed(2)} s (${p.cpuS.toFixed(2)} s CPU, ${load()})`,
     );
   }
   return out;
