@@ -136,21 +136,28 @@ describe("index analyse on the small fixture", () => {
   });
 });
 
+/** `index analyse` of iData `data` with ASEM's iMeta and default pipeline, plus `extra` options. */
+const analyseWith = (data: string, ...extra: string[]) =>
+  cli(
+    "index",
+    "analyse",
+    "--data",
+    data,
+    "--meta",
+    asem("ASEM_iMeta.csv"),
+    "--pipeline",
+    join(ROOT, "examples/asem/pipeline.json"),
+    ...extra,
+  );
+const analyseAsem = (...extra: string[]) => analyseWith(asem("ASEM_iData.csv"), ...extra);
+
 describe.skipIf(!hasShared)("index analyse on ASEM", () => {
   it("leave-one-pillar-out, comparison with a second build, denominators", async () => {
     const prank = join(tmp, "prank.json");
     const pipeline = JSON.parse(await readFile(join(ROOT, "examples/asem/pipeline.json"), "utf8"));
     await writeFile(prank, JSON.stringify({ ...pipeline, normalise: { method: "n_prank" } }));
     const out = join(tmp, "asem-out");
-    const r = cli(
-      "index",
-      "analyse",
-      "--data",
-      asem("ASEM_iData.csv"),
-      "--meta",
-      asem("ASEM_iMeta.csv"),
-      "--pipeline",
-      join(ROOT, "examples/asem/pipeline.json"),
+    const r = analyseAsem(
       "--level",
       "2",
       "--unit",
@@ -196,15 +203,7 @@ describe.skipIf(!hasShared)("index analyse on ASEM", () => {
     expect(w.rows.length).toBe(5);
     // compare_coins' compare_by, sort_by and decreasing; compare_coins_multi's ibase.
     const out2 = join(tmp, "asem-out2");
-    const r2 = cli(
-      "index",
-      "analyse",
-      "--data",
-      asem("ASEM_iData.csv"),
-      "--meta",
-      asem("ASEM_iMeta.csv"),
-      "--pipeline",
-      join(ROOT, "examples/asem/pipeline.json"),
+    const r2 = analyseAsem(
       "--compare",
       prank,
       "--compare",
@@ -256,18 +255,7 @@ describe.skipIf(!hasShared)("index analyse on ASEM", () => {
     await mkdir(dir, { recursive: true });
     await writeFile(join(dir, "iData.csv"), `${lines.join("\n")}\n`);
     const out = join(dir, "out");
-    const r = cli(
-      "index",
-      "analyse",
-      "--data",
-      join(dir, "iData.csv"),
-      "--meta",
-      asem("ASEM_iMeta.csv"),
-      "--pipeline",
-      join(ROOT, "examples/asem/pipeline.json"),
-      "--out",
-      out,
-    );
+    const r = analyseWith(join(dir, "iData.csv"), "--out", out);
     expect(r.status, r.stderr).toBe(0);
     const tr = await read(out, "trends.csv");
     expect(tr.columns).toEqual(["uCode", "iCode", "cagr", "avail", "t_first", "t_latest"]);
@@ -277,15 +265,8 @@ describe.skipIf(!hasShared)("index analyse on ASEM", () => {
     // COINr's other options reach get_trends: prc_change over the latest 2 points, interpolated
     // at 2021 (a new time: availability 2 of 3), adjust_directions.
     const out2 = join(dir, "out2");
-    const r2 = cli(
-      "index",
-      "analyse",
-      "--data",
+    const r2 = analyseWith(
       join(dir, "iData.csv"),
-      "--meta",
-      asem("ASEM_iMeta.csv"),
-      "--pipeline",
-      join(ROOT, "examples/asem/pipeline.json"),
       "--f-trend",
       "prc_change",
       "--per",
