@@ -514,6 +514,111 @@ describe("workbench in Chromium", () => {
     expect(errors).toEqual([]);
   }, 180_000);
 
+  it("calibration, replicates, a second drivers analysis with every key and the media field map: set in the browser, built = the CLI's build of the same study written by hand", async () => {
+    const dir = join(tmp, "studies", "demo-weighting");
+    await mkdir(dir, { recursive: true });
+    await cp(join(ROOT, "examples/demo/study.yaml"), join(dir, "study.yaml"));
+    await cp(join(ROOT, "examples/demo/data"), join(dir, "data"), { recursive: true });
+    const at = (p: string) => page.goto(`${server.url}?token=${TOKEN}#/studio/demo-weighting/${p}`);
+    const saved = async () => {
+      await page.getByRole("button", { name: "Save study.yaml" }).click();
+      await expect.poll(() => page.getByTestId("save-status").textContent()).toBe("Saved");
+    };
+    // Survey: rake to gender counts (a count that is not a number first), trim the final
+    // weights, bootstrap replicates sized and seeded (a count of 1 first: the CLI's message).
+    await at("survey");
+    await page.getByLabel("Calibrate the weights to population figures").selectOption("rake");
+    const margins = page.getByLabel(/^Population counts/);
+    await margins.fill("gender: 1 = many");
+    await page.getByText('line 1: "many" is not a number').waitFor();
+    await margins.fill("gender: 1 = 740, 2 = 760");
+    await page.getByLabel("Trimming").selectOption("weights");
+    await page.getByLabel(/^Trim final weights above/).fill("4");
+    await page.getByLabel("Variance estimation").selectOption("bootstrap");
+    const count = page.getByLabel(/^Replicates \(default 50/);
+    await count.fill("1");
+    await page.getByText(/\(survey\.replicates\.count\)/).waitFor();
+    await count.fill("20");
+    await page.getByLabel(/^Seed of the bootstrap draws/).fill("3");
+    await axe("survey page with calibration and replicates");
+    await saved();
+    // Drivers: a third analysis, every key set through its control.
+    await at("drivers");
+    await page.getByRole("button", { name: "Add an analysis" }).click();
+    await page.getByTestId("drivers-analysis-2").waitFor();
+    await page.getByLabel("Name (lower case)").fill("usa_small");
+    await page.getByLabel("Outcome", { exact: true }).selectOption("usa_fav");
+    const predictors = page.getByRole("group", { name: "Predictors" });
+    for (const n of ["usa_economy", "usa_culture", "usa_science"])
+      await predictors.getByLabel(n, { exact: true }).check();
+    await page.getByLabel("Weights", { exact: true }).selectOption("weight");
+    await page.getByLabel(/^Confidence level/).fill("0.9");
+    const filter = page.getByLabel(/^Keep only respondents/);
+    await filter.fill("wave 2");
+    await page.getByText("line 1: write VARIABLE: VALUE, VALUE").waitFor();
+    await filter.fill("wave: 2");
+    await page.getByLabel(/^Bootstrap replications/).fill("0");
+    // Media: fewer article-bootstrap replicates, repeats skipped by title and date.
+    await page.getByLabel(/^Article-bootstrap replicates/).fill("50");
+    const dedupe = page.getByRole("group", { name: /^Skip repeated articles/ });
+    await dedupe.getByLabel("title", { exact: true }).check();
+    await dedupe.getByLabel("date", { exact: true }).check();
+    await axe("drivers page with three analyses");
+    await saved();
+    await page.screenshot({ path: join(ARTIFACTS, "editors-weighting.png"), fullPage: true });
+    await buildFromUi();
+    // The same study written by hand, built by the CLI's code.
+    const ref = join(tmp, "demo-weighting-by-hand");
+    await mkdir(ref, { recursive: true });
+    await cp(join(ROOT, "examples/demo/data"), join(ref, "data"), { recursive: true });
+    const yaml = (await readFile(join(ROOT, "examples/demo/study.yaml"), "utf8"))
+      .replace(
+        "  wave: wave\n",
+        [
+          "  wave: wave",
+          '  calibration: { method: rake, margins: { gender: { "1": 740, "2": 760 } }, trim: { upper: 4 } }',
+          "  replicates: { type: bootstrap, count: 20, seed: 3 }",
+          "",
+        ].join("\n"),
+      )
+      .replace(
+        "\nmedia:\n",
+        [
+          "  - name: usa_small",
+          "    outcome: usa_fav",
+          "    predictors: [usa_economy, usa_culture, usa_science]",
+          "    weights: weight",
+          "    level: 0.9",
+          "    filter: { wave: [2] }",
+          "    bootstrap: 0",
+          "",
+          "media:",
+          "  fields: { dedupe: [title, date] }",
+          "",
+        ].join("\n"),
+      )
+      .replace(/\n {2}bootstrap: 500\n/, "\n  bootstrap: 50\n");
+    await writeFile(join(ref, "study.yaml"), yaml);
+    const cli = await buildStudy(await loadStudy(ref), { export: false });
+    for (const t of ["survey_ratings", "drivers_importance", "media_tone_overall"]) {
+      const ui = rowsOf(await tables(dir, t));
+      expect(ui.length, t).toBeGreaterThan(0);
+      // The store keeps a NaN (an SE the bootstrap cannot give a 6-respondent domain) as NULL.
+      const asStored = rowsOf(cli.run.tables[t]!).map((r) =>
+        Object.fromEntries(
+          Object.entries(r).map(([k, v]) => [
+            k,
+            typeof v === "number" && Number.isNaN(v) ? null : v,
+          ]),
+        ),
+      );
+      expect(ui, t).toEqual(asStored);
+    }
+    const imp = rowsOf(await tables(dir, "drivers_importance"));
+    expect(imp.some((r) => r.analysis === "usa_small")).toBe(true);
+    expect(errors).toEqual([]);
+  }, 300_000);
+
   it("a build whose process is killed mid-way: the Build page says so and lists no run", async () => {
     const dir = join(tmp, "studies", "demo-kill");
     await mkdir(dir, { recursive: true });
