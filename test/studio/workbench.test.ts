@@ -180,7 +180,7 @@ async function setSurvey(o: {
   await page.getByRole("link", { name: "3. Survey" }).click();
   await page.getByLabel("Survey data file").selectOption(o.data);
   await page.getByTestId("survey-rows").waitFor();
-  await page.getByLabel("Weight").selectOption(o.weight);
+  await page.getByLabel("Weight", { exact: true }).selectOption(o.weight);
   if (o.strata) await page.getByLabel("Strata").selectOption(o.strata);
   if (o.psu) await page.getByLabel("Cluster (PSU)").selectOption(o.psu);
   if (o.nest) await page.getByLabel(/\(nest\)$/).check();
@@ -441,7 +441,7 @@ describe("workbench in Chromium", () => {
     await page.getByLabel("Bias 3 comparison countries (ISO3, comma-separated)").fill("GBR, IND");
     await page.getByText(/\(media\.bias\.2\.target\): expected an ISO3 code such as CHN/).waitFor();
     await page.getByLabel("Bias 3 target (ISO3)").fill("CHN");
-    await page.getByLabel("text", { exact: true }).fill("text");
+    await page.getByRole("textbox", { name: "text", exact: true }).fill("text");
     await axe("drivers and media editors");
     await expect.poll(() => page.getByTestId("save-status").textContent()).toBe("Unsaved changes");
     await page.getByRole("button", { name: "Save study.yaml" }).click();
@@ -466,13 +466,34 @@ describe("workbench in Chromium", () => {
     await runs.fill("2");
     await page.getByText(/\(index\.uncertainty\.runs\)/).waitFor();
     await runs.fill("64");
+    // Factors in their table: a cell that cannot be read is named; then fewer winmax values.
+    const noise = page.getByLabel("Factor 1 noise factor (0 to 1, e.g. 0.25)");
+    await noise.fill("a quarter");
+    await page.getByText('factor 1 factor: "a quarter" is not a number').waitFor();
+    await noise.fill("0.2");
+    await page.getByLabel("Factor 2 values (e.g. 3, 4, 5)").fill("3, 4");
+    // Treat parameters through their own fields (a whole number for winmax), then the same
+    // step in the JSON box of the advanced view.
+    const winmax = page.getByLabel(/^winmax: most points Winsorised/);
+    await winmax.fill("4.5");
+    await page.getByText('"4.5" is not a whole number').waitFor();
+    await winmax.fill("4");
+    await page.getByLabel(/^skew_thresh:/).fill("2");
+    await page.getByLabel(/^kurt_thresh:/).fill("3");
+    await page.getByText("Each step as JSON").click();
     const treat = page.getByLabel("treat parameters");
+    await expect.poll(async () => JSON.parse(await treat.inputValue())).toEqual({
+      winmax: 4,
+      skew_thresh: 2,
+      kurt_thresh: 3,
+    });
     await treat.fill('{"winmax": 4');
     await page
       .getByText(/not valid JSON/)
       .first()
       .waitFor();
     await treat.fill('{"winmax": 4, "skew_thresh": 2, "kurt_thresh": 3.5}');
+    await expect.poll(() => page.getByLabel(/^kurt_thresh:/).inputValue()).toBe("3.5");
     await axe("index page with the uncertainty editor");
     await page.getByRole("button", { name: "Save study.yaml" }).click();
     await expect.poll(() => page.getByTestId("save-status").textContent()).toBe("Saved");
@@ -499,6 +520,11 @@ describe("workbench in Chromium", () => {
     expect(study.media.fields).toEqual({ fields: { text: "text" } });
     expect(study.survey.segments).toEqual(["older"]);
     expect(study.index.uncertainty).toMatchObject({ type: "sobol", runs: 64 });
+    expect((study.index.uncertainty as unknown as { factors: unknown[] }).factors).toEqual([
+      { name: "Weights", noise: { levels: [2], factor: 0.2 } },
+      { name: "Winsorisation", step: "treat", param: "winmax", values: [3, 4] },
+      { name: "Aggregation", step: "aggregate", param: "method", values: ["a_amean", "a_gmean"] },
+    ]);
     expect(study.index.pipeline.treat).toEqual({ winmax: 4, skew_thresh: 2, kurt_thresh: 3.5 });
     const ratings = model.specs.find((x) => x.key === "survey.ratings")!.content as {
       segments: Record<string, unknown>;

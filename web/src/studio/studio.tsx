@@ -20,9 +20,7 @@ import {
 import { DriversPage } from "./drivers-page.tsx";
 import {
   asObj,
-  DEFAULT_FACTORS,
   formatJson,
-  numberOf,
   type Obj,
   parseJson,
   type SegmentRow,
@@ -30,10 +28,8 @@ import {
   segmentsOf,
   stepParams,
   withStepParams,
-  withUncertainty,
 } from "./edits.ts";
 import {
-  asText,
   Choice,
   codes,
   type EditorProps,
@@ -45,6 +41,8 @@ import {
   TextField,
   useColumns,
 } from "./fields.tsx";
+import { StepParamsFields } from "./step-params-fields.tsx";
+import { UncertaintyPanel } from "./uncertainty-panel.tsx";
 import "./studio.css";
 import { AudiencesPanel, CalibrationPanel, ReplicatesPanel } from "./survey-weighting.tsx";
 
@@ -1159,28 +1157,57 @@ function IndexPage(p: EditorProps) {
           onChange={(v) => setStep("aggregate", { ...agg, method: v })}
         />
         <fieldset>
-          <legend>Step parameters (COINr names, JSON; checked as you type)</legend>
-          {STEPS.map((step) => (
-            <ParsedField
-              key={step}
-              id={`field-index.pipeline.${step}.params`}
-              label={`${step} parameters`}
-              text={pipeline[step] === undefined ? "" : formatJson(stepParams(pipeline[step]))}
-              parse={parseJson}
-              onChange={(v) =>
-                setStep(
-                  step,
-                  v === undefined &&
-                    (step === "denominate" || step === "screen" || step === "treat")
-                    ? undefined
-                    : withStepParams(pipeline[step], v),
-                )
-              }
-              hint={STEP_HINTS[step]}
-              multiline
-            />
+          <legend>Optional steps</legend>
+          {(["denominate", "screen", "treat"] as const).map((step) => (
+            <label key={step} class="check">
+              <input
+                type="checkbox"
+                checked={pipeline[step] !== undefined}
+                onChange={(e) =>
+                  setStep(step, (e.currentTarget as HTMLInputElement).checked ? {} : undefined)
+                }
+              />{" "}
+              {OPTIONAL_STEP_LABELS[step]}
+            </label>
           ))}
         </fieldset>
+        {STEPS.filter(
+          (s) => pipeline[s] !== undefined || s === "normalise" || s === "aggregate",
+        ).map((step) => (
+          <StepParamsFields
+            key={step}
+            step={step}
+            value={asObj(pipeline[step])}
+            onChange={(next) => setStep(step, next)}
+            issues={p.issuesAt("index.pipeline")}
+          />
+        ))}
+        <details>
+          <summary>Each step as JSON (all parameters, per-indicator overrides in indiv)</summary>
+          <fieldset>
+            <legend>Step parameters (COINr names, JSON; checked as you type)</legend>
+            {STEPS.map((step) => (
+              <ParsedField
+                key={step}
+                id={`field-index.pipeline.${step}.params`}
+                label={`${step} parameters`}
+                text={pipeline[step] === undefined ? "" : formatJson(stepParams(pipeline[step]))}
+                parse={parseJson}
+                onChange={(v) =>
+                  setStep(
+                    step,
+                    v === undefined &&
+                      (step === "denominate" || step === "screen" || step === "treat")
+                      ? undefined
+                      : withStepParams(pipeline[step], v),
+                  )
+                }
+                hint={STEP_HINTS[step]}
+                multiline
+              />
+            ))}
+          </fieldset>
+        </details>
         <Issues id="pipeline-issues" issues={p.issuesAt("index.pipeline")} />
       </Panel>
       <UncertaintyPanel
@@ -1197,6 +1224,11 @@ function IndexPage(p: EditorProps) {
 }
 
 const STEPS = ["denominate", "impute", "screen", "treat", "normalise", "aggregate"] as const;
+const OPTIONAL_STEP_LABELS = {
+  denominate: "Denominate (divide indicators by e.g. population or GDP)",
+  screen: "Screen units by data availability",
+  treat: "Treat outliers (Winsorise, then log-transform)",
+};
 const STEP_HINTS: Record<(typeof STEPS)[number], string> = {
   denominate: 'e.g. {"map": {"gdp": "population"}}; empty: no step',
   impute: 'e.g. {"group": "income_group"} (with i_mean_grp)',
@@ -1205,84 +1237,6 @@ const STEP_HINTS: Record<(typeof STEPS)[number], string> = {
   normalise: 'e.g. {"params": {"l_u": [0, 100]}}',
   aggregate: 'e.g. {"p": 2} (a_genmean), {"dat_thresh": 0.5}',
 };
-
-/** index.uncertainty: Monte Carlo ranks or a Sobol analysis; runs, seed, bootstrap, factors. */
-function UncertaintyPanel(props: {
-  spec: Obj | undefined;
-  issues: Issue[];
-  set: (next: Obj | undefined) => void;
-}) {
-  const unc = props.spec;
-  const type = unc ? String(unc.type ?? "uncertainty") : "";
-  const patch = (x: Obj) => props.set(withUncertainty(unc, x));
-  const at = (k: string) =>
-    props.issues.filter(
-      (i) =>
-        i.key === `index.uncertainty.${k}` ||
-        i.key === k ||
-        i.key.startsWith(`${k}.`) ||
-        i.key.startsWith(`index.uncertainty.${k}.`),
-    );
-  return (
-    <Panel title="Uncertainty and sensitivity">
-      <Choice
-        id="field-index.uncertainty.type"
-        label="Analysis"
-        value={type}
-        options={["uncertainty", "sobol"]}
-        none="(none)"
-        onChange={(v) =>
-          props.set(
-            v === ""
-              ? undefined
-              : withUncertainty(unc ?? { runs: 100, factors: DEFAULT_FACTORS }, { type: v }),
-          )
-        }
-      />
-      {unc && (
-        <>
-          <ParsedField
-            id="field-index.uncertainty"
-            label={type === "sobol" ? "Base samples N (N(d + 2) runs in all)" : "Monte Carlo runs"}
-            text={unc.runs === undefined ? "" : String(unc.runs)}
-            parse={asText}
-            onChange={(v) => patch({ runs: numberOf(v) })}
-            issues={at("runs")}
-          />
-          <ParsedField
-            id="field-index.uncertainty.seed"
-            label="Seed (empty: the study's seed)"
-            text={unc.seed === undefined ? "" : String(unc.seed)}
-            parse={asText}
-            onChange={(v) => patch({ seed: numberOf(v) })}
-            issues={at("seed")}
-          />
-          {type === "sobol" && (
-            <ParsedField
-              id="field-index.uncertainty.nboot"
-              label="Bootstrap replications of the Sobol intervals (default 1000; 0: none)"
-              text={unc.nboot === undefined ? "" : String(unc.nboot)}
-              parse={asText}
-              onChange={(v) => patch({ nboot: numberOf(v) })}
-              issues={at("nboot")}
-            />
-          )}
-          <ParsedField
-            id="field-index.uncertainty.factors"
-            label="Factors (JSON list)"
-            hint='Each a weight noise {"name", "noise": {"levels", "factor"}}, a parameter {"name", "step", "param", "values"}, alternatives {"name", "step", "alternatives"} or {"name", "exclude": [codes]}'
-            text={formatJson(unc.factors)}
-            parse={parseJson}
-            onChange={(v) => patch({ factors: v })}
-            issues={at("factors")}
-            multiline
-          />
-        </>
-      )}
-      {!unc && <Issues id="uncertainty-issues" issues={props.issues} />}
-    </Panel>
-  );
-}
 
 function BuildPage(p: EditorProps & { beforeBuild: () => Promise<void> }) {
   const [events, setEvents] = useState<BuildEvent[]>([]);

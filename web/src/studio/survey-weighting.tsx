@@ -298,7 +298,7 @@ export function AudiencesPanel(p: SurveyProps) {
       <Issues id="survey-wave-issues" issues={p.issuesAt("survey.wave")} />
       <ParsedField
         id="field-survey.audience_codes"
-        label="Audience codes, where the audience variable does not hold ISO3 (one per line: value = ISO3)"
+        label="Audience codes: the ISO3 of each audience value, where the audience column holds names (one per line: value = ISO3)"
         hint="e.g. Britain = GBR"
         text={formatPairs(p.survey.audience_codes)}
         parse={parsePairs}
