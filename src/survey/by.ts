@@ -32,9 +32,12 @@ export function byDomains(design: SurveyDesign, by: string[]): ByDomain[] {
     ];
   const fs = by.map((b) => factor(design.frame, b));
   const index = new Int32Array(design.n).fill(-1);
-  const keyOf = new Map<number, number>();
   const combos: number[][] = [];
   const sizes = fs.map((f) => f.levels.length);
+  // Combination key → first-seen domain: a table when the keys are few (no hashing per row).
+  const nKeys = sizes.reduce((a, b) => a * b, 1);
+  const table = nKeys <= 1 << 22 ? new Int32Array(nKeys).fill(-1) : null;
+  const keyOf = new Map<number, number>();
   for (let i = 0; i < design.n; i++) {
     let key = 0;
     let mult = 1;
@@ -49,10 +52,11 @@ export function byDomains(design: SurveyDesign, by: string[]): ByDomain[] {
       mult *= sizes[b]!;
     }
     if (!ok) continue;
-    let d = keyOf.get(key);
-    if (d === undefined) {
+    let d = table ? table[key]! : (keyOf.get(key) ?? -1);
+    if (d < 0) {
       d = combos.length;
-      keyOf.set(key, d);
+      if (table) table[key] = d;
+      else keyOf.set(key, d);
       combos.push(fs.map((f) => f.codes[i]!));
     }
     index[i] = d;

@@ -197,50 +197,66 @@ function linearisedMeans(
   const out: DomainMeans[][] = [];
   for (let j = 0; j < J; j++) {
     const K = Ks[j]!;
-    for (let k = 0; k < K; k++) {
-      const row: DomainMeans[] = [];
-      for (let p = 0; p < Pn; p++) {
-        const slot = j * Pn + p;
-        const D = Ds[p]!;
-        // Domain totals from the first stage's clusters (every row is in one of them).
-        const aw0 = accW[0]![slot]!;
-        const ay0 = accY[0]![slot]!;
-        const C0 = design.stages[0]!.nClusters;
-        const sw = new Float64Array(D);
-        const swy = new Float64Array(D);
-        for (let c = 0; c < C0; c++)
-          for (let d = 0; d < D; d++) {
-            const o = c * D + d;
-            sw[d]! += aw0[o]!;
-            swy[d]! += ay0[o * K + k]!;
-          }
-        const cn = cnt[slot]!;
-        const est = Float64Array.from(swy, (t, d) => (cn[d]! > 0 ? t / sw[d]! : Number.NaN));
-        const cov = new Float64Array(D * D);
-        for (let s = 0; s < nStages; s++) {
-          const aw = accW[s]![slot]!;
-          const ay = accY[s]![slot]!;
-          const C = design.stages[s]!.nClusters;
-          const totals = new Float64Array(C * D);
-          for (let c = 0; c < C; c++)
-            for (let d = 0; d < D; d++) {
-              if (!(sw[d]! > 0)) continue;
-              const o = c * D + d;
-              totals[o] = (ay[o * K + k]! - est[d]! * aw[o]!) / sw[d]!;
-            }
-          const Vs = stageCovarianceOfTotals(design, s, totals, D);
-          for (let e = 0; e < D * D; e++) cov[e]! += Vs[e]!;
+    const rows: DomainMeans[][] = Array.from({ length: K }, () => []);
+    for (let p = 0; p < Pn; p++) {
+      const slot = j * Pn + p;
+      const D = Ds[p]!;
+      // Domain totals from the first stage's clusters (every row is in one of them); the
+      // accumulators are read in order, all K outputs at once.
+      const aw0 = accW[0]![slot]!;
+      const ay0 = accY[0]![slot]!;
+      const C0 = design.stages[0]!.nClusters;
+      const sw = new Float64Array(D);
+      const swy = new Float64Array(D * K);
+      for (let c = 0; c < C0; c++)
+        for (let d = 0; d < D; d++) {
+          const o = c * D + d;
+          sw[d]! += aw0[o]!;
+          for (let k = 0; k < K; k++) swy[d * K + k]! += ay0[o * K + k]!;
         }
-        emptyCells(est, cov, D);
-        const on = ones[slot]!;
+      const cn = cnt[slot]!;
+      const est = Array.from({ length: K }, (_, k) =>
+        Float64Array.from({ length: D }, (_, d) =>
+          cn[d]! > 0 ? swy[d * K + k]! / sw[d]! : Number.NaN,
+        ),
+      );
+      // est as [d · K + k], in the accumulators' order.
+      const estDK = new Float64Array(D * K);
+      for (let d = 0; d < D; d++) for (let k = 0; k < K; k++) estDK[d * K + k] = est[k]![d]!;
+      const cov = Array.from({ length: K }, () => new Float64Array(D * D));
+      for (let s = 0; s < nStages; s++) {
+        const aw = accW[s]![slot]!;
+        const ay = accY[s]![slot]!;
+        const C = design.stages[s]!.nClusters;
+        const CD = C * D;
+        // Output k's cluster totals at [k · C · D + c · D + d].
+        const totals = new Float64Array(K * CD);
+        for (let c = 0; c < C; c++)
+          for (let d = 0; d < D; d++) {
+            const swd = sw[d]!;
+            if (!(swd > 0)) continue;
+            const o = c * D + d;
+            const awo = aw[o]!;
+            for (let k = 0; k < K; k++)
+              totals[k * CD + o] = (ay[o * K + k]! - estDK[d * K + k]! * awo) / swd;
+          }
+        for (let k = 0; k < K; k++) {
+          const Vs = stageCovarianceOfTotals(design, s, totals.subarray(k * CD, (k + 1) * CD), D);
+          const cv = cov[k]!;
+          for (let e = 0; e < D * D; e++) cv[e]! += Vs[e]!;
+        }
+      }
+      const on = ones[slot]!;
+      for (let k = 0; k < K; k++) {
+        emptyCells(est[k]!, cov[k]!, D);
         const count =
           K === 1 && "values" in inputs[j]!
             ? on.slice()
             : Float64Array.from({ length: D }, (_, d) => on[d * K + k]!);
-        row.push({ estimate: est, n: cn, count, sumW: sw, cov });
+        rows[k]!.push({ estimate: est[k]!, n: cn, count, sumW: sw, cov: cov[k]! });
       }
-      out.push(row);
     }
+    out.push(...rows);
   }
   return out;
 }

@@ -1,4 +1,5 @@
 import { InputError } from "../core/errors.ts";
+import { valueCodes } from "./value-codes.ts";
 
 /** A numeric column (NaN = missing), with value labels when read from SPSS. */
 export interface NumericColumn {
@@ -66,13 +67,10 @@ export function numeric(frame: SurveyFrame, name: string): Float64Array {
 export function factor(frame: SurveyFrame, name: string): FactorColumn {
   const c = getColumn(frame, name);
   if (c.kind === "factor") return c;
-  const distinct = [...new Set(Array.from(c.values).filter((v) => !Number.isNaN(v)))].sort(
-    (a, b) => a - b,
-  );
-  const index = new Map(distinct.map((v, i) => [v, i]));
+  const { values: distinct, codes } = valueCodes(c.values);
   return {
     kind: "factor",
-    codes: Int32Array.from(c.values, (v) => (Number.isNaN(v) ? -1 : index.get(v)!)),
+    codes,
     levels: distinct.map((v) => c.labels?.get(v) ?? formatNumber(v)),
     label: c.label,
   };

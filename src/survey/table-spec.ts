@@ -4,6 +4,7 @@ import type { SurveyDesign } from "./design.ts";
 import type { Partition } from "./domain-means.ts";
 import { factor, formatNumber, getColumn, numeric } from "./frame.ts";
 import type { RatingsMap } from "./perceptions.ts";
+import { valueCodes } from "./value-codes.ts";
 
 /**
  * A column variable of a topline or banner table: the levels of a data variable or the bands
@@ -121,56 +122,69 @@ export function questions(
     const col = getColumn(design.frame, r.column);
     const dk = new Set(r.dont_know ?? map.dont_know_codes ?? []);
     const scoreMap = r.scores ?? map.scores;
-    let raw: Float64Array;
+    const n = design.n;
+    // Each row's index into the column's distinct values (its levels for text): scores,
+    // don't-know and presence are settled once per distinct value, not once per row.
+    let distinct: number[];
+    let index: Int32Array;
     let labelOf: (v: number) => string;
-    let scores: Float64Array | null = null;
     if (col.kind === "number") {
-      raw = col.values;
+      ({ values: distinct, codes: index } = valueCodes(col.values));
       labelOf = (v) => col.labels?.get(v) ?? formatNumber(v);
-      const score = new Map<number, number>();
-      scores = new Float64Array(raw.length);
-      for (let i = 0; i < raw.length; i++) {
-        const v = raw[i]!;
-        let s = score.get(v);
-        if (s === undefined) {
-          const m = scoreMap?.[String(v)];
-          s = Number.isNaN(v) || dk.has(v) ? Number.NaN : scoreMap ? (m ?? Number.NaN) : v;
-          score.set(v, s);
-        }
-        scores[i] = s;
-      }
     } else {
       const f = factor(design.frame, r.column);
-      raw = Float64Array.from(f.codes, (c) => (c < 0 ? Number.NaN : c));
+      distinct = f.levels.map((_, k) => k);
+      index = f.codes;
       labelOf = (v) => f.levels[v]!;
     }
+    const L = distinct.length;
     const isDk = (v: number) => col.kind === "number" && dk.has(v);
-    const n = design.n;
-    const values = new Float64Array(n);
-    const present = new Set<number>();
-    for (let i = 0; i < n; i++) {
-      const v = raw[i]!;
-      const out = dontKnow === "drop" && isDk(v) ? Number.NaN : v;
-      values[i] = out;
-      if (design.weights[i] !== 0 && !Number.isNaN(out)) present.add(out);
+    const dkOf = Uint8Array.from(distinct, (v) => (isDk(v) ? 1 : 0));
+    const kept = Uint8Array.from(dkOf, (d) => (dontKnow === "drop" && d ? 0 : 1));
+    let scores: Float64Array | null = null;
+    if (col.kind === "number") {
+      const scoreOf = Float64Array.from(distinct, (v) => {
+        const m = scoreMap?.[String(v)];
+        return dk.has(v) ? Number.NaN : scoreMap ? (m ?? Number.NaN) : v;
+      });
+      scores = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        const c = index[i]!;
+        scores[i] = c < 0 ? Number.NaN : scoreOf[c]!;
+      }
     }
-    if (present.size === 0)
+    const values = new Float64Array(n);
+    const present = new Uint8Array(L);
+    for (let i = 0; i < n; i++) {
+      const c = index[i]!;
+      if (c < 0 || !kept[c]) {
+        values[i] = Number.NaN;
+        continue;
+      }
+      values[i] = distinct[c]!;
+      if (design.weights[i] !== 0) present[c] = 1;
+    }
+    if (!present.includes(1))
       throw new InputError(
         `ratings map: rating column ${r.column} has no answers among the respondents${dontKnow === "drop" && dk.size ? " (after dropping don't know)" : ""}`,
       );
-    const answers = [...present]
-      .sort((a, b) => a - b)
-      .map((v) => ({
+    const slot = new Int32Array(L).fill(-1);
+    const answers: Answer[] = [];
+    for (let c = 0; c < L; c++) {
+      if (!present[c]) continue;
+      const v = distinct[c]!;
+      slot[c] = answers.length;
+      answers.push({
         code: col.kind === "number" ? formatNumber(v) : labelOf(v),
         label: labelOf(v),
         value: v,
-        dontKnow: isDk(v),
-      }));
-    const slot = new Map(answers.map((a, k) => [a.value, k]));
+        dontKnow: dkOf[c] === 1,
+      });
+    }
     const codes = new Int32Array(n);
     for (let i = 0; i < n; i++) {
-      const v = values[i]!;
-      codes[i] = !Number.isNaN(v) && design.weights[i] !== 0 ? (slot.get(v) ?? -1) : -1;
+      const c = index[i]!;
+      codes[i] = c >= 0 && kept[c] && design.weights[i] !== 0 ? slot[c]! : -1;
     }
     return {
       column: r.column,

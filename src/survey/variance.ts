@@ -98,19 +98,37 @@ function addStageTotals(
     for (let c = 0; c < P; c++) for (let j = 0; j < k; j++) grand[j]! += totals[c * k + j]!;
     for (const h of adjusted) for (let j = 0; j < k; j++) means[h * k + j] = grand[j]! / P;
   }
-  const dev = new Float64Array(k);
   const Vs = new Float64Array(k * k);
+  // Deviations of the clusters that count (scale > 0), two at a time: each pass over the upper
+  // triangle adds both outer products (half the loads and stores of Vs for many domains).
+  const dev = new Float64Array(2 * k);
+  let held = 0;
+  let s0 = 0;
+  const flush = (two: boolean, s1: number) => {
+    for (let a = 0; a < k; a++) {
+      const da = s0 * dev[a]!;
+      const ea = two ? s1 * dev[k + a]! : 0;
+      const row = a * k;
+      for (let b = a; b < k; b++) Vs[row + b]! += da * dev[b]! + ea * dev[k + b]!;
+    }
+  };
   for (let c = 0; c < P; c++) {
     const h = st.clusterStratum[c]!;
     const sc = scale[h]!;
     if (sc === 0) continue;
-    for (let j = 0; j < k; j++) dev[j] = totals[c * k + j]! - means[h * k + j]!;
-    // Upper triangle only (the lower one is the same products), mirrored below.
-    for (let a = 0; a < k; a++) {
-      const da = sc * dev[a]!;
-      const row = a * k;
-      for (let b = a; b < k; b++) Vs[row + b]! += da * dev[b]!;
+    const o = held * k;
+    for (let j = 0; j < k; j++) dev[o + j] = totals[c * k + j]! - means[h * k + j]!;
+    if (held === 0) {
+      s0 = sc;
+      held = 1;
+    } else {
+      flush(true, sc);
+      held = 0;
     }
+  }
+  if (held === 1) {
+    for (let j = 0; j < k; j++) dev[k + j] = 0;
+    flush(false, 0);
   }
   for (let a = 0; a < k; a++) for (let b = 0; b < a; b++) Vs[a * k + b] = Vs[b * k + a]!;
   for (let i = 0; i < k * k; i++) V[i]! += Vs[i]! * lonelyAverage;
