@@ -3,6 +3,7 @@ import { qt } from "../stats/distributions.ts";
 import type { ByDomain } from "./by.ts";
 import { propCI } from "./ci.ts";
 import { designDf, type SurveyDesign } from "./design.ts";
+import { domainDf } from "./domain-means.ts";
 import type { Domain, Estimate } from "./estimators.ts";
 import { numeric } from "./frame.ts";
 import { scoreInterval } from "./quantile-score.ts";
@@ -474,7 +475,12 @@ function quantilesByGroup(
     }
     return new SortedSample(xs, ws);
   });
-  const degfs = groupDf(design, groupIn, G, opts.perGroupDf ?? false);
+  const degfs =
+    opts.perGroupDf && design.replicate
+      ? // R's svyby subsets a replicate design by rows (and na.rm drops rows lacking x): each
+        // domain's degf is the rank of its rows' replicate weights − 1.
+        domainDf(design, { index: group, D: G })
+      : groupDf(design, groupIn, G, opts.perGroupDf ?? false);
   const dfs = opts.df !== undefined ? new Float64Array(G).fill(opts.df) : degfs;
   // R's nrow(design) of the domain: its rows with data, or every row of a calibrated design.
   const calibrated = design.calibrations.length > 0 && !design.replicate;
@@ -539,8 +545,9 @@ function quantilesByGroup(
 }
 
 /**
- * Degrees of freedom per group: R's degf of the design, or with `perGroup` of each group's
- * subset (first-stage PSUs minus strata among its rows with weight > 0, as {@link designDf}).
+ * Degrees of freedom per group of a Taylor design: R's degf of the design, or with `perGroup`
+ * of each group's subset (first-stage PSUs minus strata among its rows with weight > 0, as
+ * {@link designDf}). (Replicate designs: the design's df, or per group `domainDf`.)
  */
 function groupDf(
   design: SurveyDesign,

@@ -18,13 +18,6 @@ import { contrastDesigns, contrastReference, num } from "../helpers/api-designs.
 import { expectClose } from "../helpers/expectClose.ts";
 import { hasShared } from "../helpers/shared.ts";
 
-/**
- * Known mismatch: on the JK1 replicate design, R takes each domain's df from the rank of the
- * domain's own replicate weights (degf of the subset); we use the design's replicate df. 8 of
- * the 72 JK1 rows differ, all by-domain rows; the overall rows match.
- */
-const KNOWN_JK1_MISMATCHES = 8;
-
 /** Domain d of a breakdown as the only domain (its rows index 0, all others −1). */
 function only(domains: ByDomain[], d: number): ByDomain {
   const dom = domains[d]!;
@@ -69,8 +62,9 @@ describe.skipIf(!hasShared)("quantile interval types and deff replace vs R (api)
         bad.push(`${what}: ${(e as Error).message}`);
       }
     }
-    expect(bad.filter((b) => !b.startsWith("jk1 "))).toEqual([]);
-    expect(bad.length).toBe(KNOWN_JK1_MISMATCHES);
+    // Every row, the JK1 domains included (each domain's df the rank of its rows' replicate
+    // weights − 1, as R's svyby on a replicate design).
+    expect(bad).toEqual([]);
     expect(failures).toBe(2);
   });
 
