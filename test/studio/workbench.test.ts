@@ -482,11 +482,13 @@ describe("workbench in Chromium", () => {
     await page.getByLabel(/^kurt_thresh:/).fill("3");
     await page.getByText("Each step as JSON").click();
     const treat = page.getByLabel("treat parameters");
-    await expect.poll(async () => JSON.parse(await treat.inputValue())).toEqual({
-      winmax: 4,
-      skew_thresh: 2,
-      kurt_thresh: 3,
-    });
+    await expect
+      .poll(async () => JSON.parse(await treat.inputValue()))
+      .toEqual({
+        winmax: 4,
+        skew_thresh: 2,
+        kurt_thresh: 3,
+      });
     await treat.fill('{"winmax": 4');
     await page
       .getByText(/not valid JSON/)
@@ -497,6 +499,30 @@ describe("workbench in Chromium", () => {
     await axe("index page with the uncertainty editor");
     await page.getByRole("button", { name: "Save study.yaml" }).click();
     await expect.poll(() => page.getByTestId("save-status").textContent()).toBe("Saved");
+    // Polling and technology pillars: the example's values shown, then changed.
+    await expect
+      .poll(() => page.getByLabel(/^Attribution: drivers analysis/).inputValue())
+      .toBe("fav_chn = Tech companies\nfav_usa = Tech companies");
+    await page.locator("#field-polling\\.weight").fill("2");
+    await page.getByLabel("Audiences averaged").selectOption("population");
+    await page.getByText(/\(polling\): audience_weights: population needs population/).waitFor();
+    await page.getByLabel(/^Populations \(one per line/).fill("GBR = 67\nIND = many");
+    await page.getByText('IND: "many" is not a number').waitFor();
+    await page.getByLabel(/^Populations \(one per line/).fill("GBR = 67\nIND = 1400");
+    await page.getByRole("checkbox", { name: "company_tone" }).uncheck();
+    await axe("index page with the pillar editors");
+    await page.getByRole("button", { name: "Save study.yaml" }).click();
+    await expect.poll(() => page.getByTestId("save-status").textContent()).toBe("Saved");
+    // Study settings: threads that are not a number get the CLI's message.
+    await at("study");
+    await page.getByLabel(/^Worker threads/).fill("many");
+    await page.getByText(/\(threads\)/).waitFor();
+    await page.getByLabel(/^Worker threads/).fill("1");
+    await page.getByLabel(/^Seed of every random draw/).fill("7");
+    await page.getByLabel(/^Top units named/).fill("3");
+    await page.getByRole("button", { name: "Save study.yaml" }).click();
+    await expect.poll(() => page.getByTestId("save-status").textContent()).toBe("Saved");
+    await at("index");
     await page.screenshot({ path: join(ARTIFACTS, "editors-index.png"), fullPage: true });
     // What was written reads back, with the CLI's own parser, as edited.
     const { model, issues } = await readModel(dir);
@@ -526,6 +552,14 @@ describe("workbench in Chromium", () => {
       { name: "Aggregation", step: "aggregate", param: "method", values: ["a_amean", "a_gmean"] },
     ]);
     expect(study.index.pipeline.treat).toEqual({ winmax: 4, skew_thresh: 2, kurt_thresh: 3.5 });
+    const s = model.study as Record<string, unknown>;
+    expect(s.polling).toMatchObject({
+      weight: 2,
+      audience_weights: "population",
+      population: { GBR: 67, IND: 1400 },
+    });
+    expect(s.tech).toMatchObject({ signals: ["companies", "company_favourability"] });
+    expect([s.seed, s.threads, s.findings]).toEqual([7, 1, { top: 3 }]);
     const ratings = model.specs.find((x) => x.key === "survey.ratings")!.content as {
       segments: Record<string, unknown>;
     };

@@ -41,6 +41,7 @@ import {
   TextField,
   useColumns,
 } from "./fields.tsx";
+import { PollingPanel, SettingsPanel, TechPanel } from "./pillars-panel.tsx";
 import { StepParamsFields } from "./step-params-fields.tsx";
 import { UncertaintyPanel } from "./uncertainty-panel.tsx";
 import "./studio.css";
@@ -433,7 +434,7 @@ function Editor(props: { id: string; page: StudioPage; focus?: string }) {
   );
 }
 
-function StudyPage(p: EditorProps) {
+function StudyFields(p: EditorProps) {
   const s = p.model.study;
   const set = (k: string, v: unknown) => p.setSection(k, v);
   return (
@@ -472,6 +473,15 @@ function StudyPage(p: EditorProps) {
         issues={p.issues.filter((i) => i.key === "" && i.file === "study.yaml")}
       />
     </Panel>
+  );
+}
+
+function StudyPage(p: EditorProps) {
+  return (
+    <>
+      <StudyFields {...p} />
+      <SettingsPanel {...p} />
+    </>
   );
 }
 
@@ -1210,6 +1220,8 @@ function IndexPage(p: EditorProps) {
         </details>
         <Issues id="pipeline-issues" issues={p.issuesAt("index.pipeline")} />
       </Panel>
+      <PollingPanel {...p} />
+      <TechPanel {...p} />
       <UncertaintyPanel
         spec={p.spec("index.uncertainty")}
         issues={p.issuesAt("index.uncertainty")}
