@@ -63,9 +63,10 @@ interface Column {
  * statistic has several columns (several variables, or a factor's levels: "E:sch.wideNo"); with
  * no by-variables the column names ("api00", "stypeE", "api00/api99").
  *
- * Missing values: each variable uses its own rows (in the domain, weight > 0, value present). R's
- * `svyby(~a + b, ..., na.rm = TRUE)` drops rows lacking either variable; the two agree when a and
- * b are missing on the same rows.
+ * Missing values: complete cases across the variables, as R's `svyby(~a + b, ..., na.rm = TRUE)`
+ * (svymean/svytotal/svyratio drop every row lacking any of them, `design[nas == 0, ]`): each
+ * estimate uses the domain's rows with weight > 0 and every variable (both parts of a ratio, a
+ * factor's code) present.
  *
  * Cost O(n · k) time and memory for k estimates (k influence arrays of n), plus the variance's
  * O(PSUs · k²); replicate designs O(R · n · variables).
@@ -82,7 +83,10 @@ export function domainCovariance(
     throw new InputError(`--by ${by.join(",")}: no respondent has values for every by-variable`);
   const index = domains[0]!.index;
   const D = domains.length;
-  const columns = spec.variables.flatMap((v) => columnsOf(design, spec.stat, v, index, D));
+  const complete = completeCases(design, spec);
+  const columns = spec.variables.flatMap((v) =>
+    columnsOf(design, spec.stat, v, index, D, complete),
+  );
   const k = columns.length * D;
   const full = new Float64Array(k);
   for (const [c, col] of columns.entries()) {
@@ -125,16 +129,38 @@ export function domainCovariance(
   return { estimates, names: estimates.map((e) => e.name), vcov };
 }
 
-/** Rows of each domain (weight > 0, every value present). */
+/**
+ * Rows with every variable of the statistic present (R na.rm's complete cases): numeric
+ * variables and both parts of a ratio not NaN, a proportion's factor coded. Unknown variables
+ * are left to `columnsOf` to report.
+ */
+function completeCases(design: SurveyDesign, spec: ByStatistic): Uint8Array {
+  const ok = new Uint8Array(design.n).fill(1);
+  for (const v of spec.variables) {
+    const names = spec.stat === "ratio" ? v.split("/") : [v];
+    for (const name of names) {
+      if (!name || !design.frame.columns.has(name)) continue;
+      if (spec.stat === "prop") {
+        const codes = factor(design.frame, name).codes;
+        for (let i = 0; i < design.n; i++) if (codes[i]! < 0) ok[i] = 0;
+      } else {
+        const y = numeric(design.frame, name);
+        for (let i = 0; i < design.n; i++) if (Number.isNaN(y[i]!)) ok[i] = 0;
+      }
+    }
+  }
+  return ok;
+}
+
+/** Rows of each domain (weight > 0, a complete case). */
 function domainRows(
   design: SurveyDesign,
   index: Int32Array,
   D: number,
-  ...cols: Float64Array[]
+  complete: Uint8Array,
 ): Int32Array[] {
   const cnt = new Int32Array(D);
-  const ok = (i: number) =>
-    index[i]! >= 0 && design.weights[i]! > 0 && cols.every((c) => !Number.isNaN(c[i]!));
+  const ok = (i: number) => index[i]! >= 0 && design.weights[i]! > 0 && complete[i] === 1;
   for (let i = 0; i < design.n; i++) if (ok(i)) cnt[index[i]!]!++;
   const out = Array.from(cnt, (c) => new Int32Array(c));
   cnt.fill(0);
@@ -148,13 +174,13 @@ function columnsOf(
   variable: string,
   index: Int32Array,
   D: number,
+  complete: Uint8Array,
 ): Column[] {
   const w0 = design.weights;
   const n = design.n;
   if (stat === "prop") {
     const f = factor(design.frame, variable);
-    const codes = Float64Array.from(f.codes, (c) => (c < 0 ? Number.NaN : c));
-    const rows = domainRows(design, index, D, codes);
+    const rows = domainRows(design, index, D, complete);
     const sw = rows.map((r) => r.reduce((s, i) => s + w0[i]!, 0));
     return f.levels.map((level, l) => {
       const p = rows.map(
@@ -191,7 +217,7 @@ function columnsOf(
       throw new InputError(`--stat ratio needs --vars numerator/denominator, got "${variable}"`);
     const y = numeric(design.frame, num);
     const x = numeric(design.frame, den);
-    const rows = domainRows(design, index, D, y, x);
+    const rows = domainRows(design, index, D, complete);
     const sx = rows.map((r) => r.reduce((s, i) => s + w0[i]! * x[i]!, 0));
     const r = rows.map((rr, d) => rr.reduce((s, i) => s + w0[i]! * y[i]!, 0) / sx[d]!);
     for (const [d, s] of sx.entries())
@@ -226,7 +252,7 @@ function columnsOf(
     ];
   }
   const y = numeric(design.frame, variable);
-  const rows = domainRows(design, index, D, y);
+  const rows = domainRows(design, index, D, complete);
   const sw = rows.map((r) => r.reduce((s, i) => s + w0[i]!, 0));
   const swy = rows.map((r) => r.reduce((s, i) => s + w0[i]! * y[i]!, 0));
   const mean = stat === "mean";
