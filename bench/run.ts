@@ -130,6 +130,7 @@ await surveyBench();
 (await import("./survey-crosstab.ts")).surveyCrosstabBench();
 (await import("./survey-banner.ts")).surveyBannerBench();
 (await import("./survey-olr.ts")).surveyOlrBench();
+(await import("./survey-contrast.ts")).surveyContrastBench();
 
 const { driversBench } = await import("./drivers.ts");
 await driversBench();

@@ -13,6 +13,7 @@ import { createRng } from "../src/stats/rng.ts";
 import { buildDesign } from "../src/survey/design.ts";
 import type { SurveyFrame } from "../src/survey/frame.ts";
 import { svyOlr } from "../src/survey/olr.ts";
+import { medianWallCpuMs } from "./timing.ts";
 
 const LEVELS = ["low", "mid", "high", "top"];
 const FORMULA = "band ~ x1 + x2 + x3 + x4 + x5";
@@ -76,23 +77,6 @@ export function syntheticOlrFrame(rows: number, psus = 2000, strata = 50, seed =
   return { n: rows, columns };
 }
 
-/** Median wall and CPU (user + system) milliseconds of `runs` calls after one warm-up. */
-function medianMs(fn: () => void, runs = 5): { wall: number; cpu: number } {
-  fn();
-  const wall: number[] = [];
-  const cpu: number[] = [];
-  for (let k = 0; k < runs; k++) {
-    const s = performance.now();
-    const c = process.cpuUsage();
-    fn();
-    const dc = process.cpuUsage(c);
-    wall.push(performance.now() - s);
-    cpu.push((dc.user + dc.system) / 1000);
-  }
-  const med = (t: number[]) => t.sort((a, b) => a - b)[Math.floor(t.length / 2)]!;
-  return { wall: med(wall), cpu: med(cpu) };
-}
-
 export function surveyOlrBench(): void {
   console.log(
     "\nsvyolr (issue 15): band (4 levels) ~ 5 predictors, 2,000 PSUs in 50 strata  [target: 100k rows >= 10x R]",
@@ -107,7 +91,7 @@ export function surveyOlrBench(): void {
       weights: "weight",
     });
     const fit = svyOlr(design, FORMULA, LEVELS);
-    const t = medianMs(() => svyOlr(design, FORMULA, LEVELS), 5);
+    const t = medianWallCpuMs(() => svyOlr(design, FORMULA, LEVELS), 5);
     const ms = t.cpu;
     const growth = prev
       ? `  (×${(ms / prev.ms).toFixed(2)} for ×${(rows / prev.rows).toFixed(1)} rows)`
