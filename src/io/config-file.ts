@@ -35,7 +35,12 @@ export function parseConfig<S extends z.ZodType>(
     const node = keys.length > 0 ? keyNode(doc.contents, path, keys[0]!) : nodeAt(doc, path);
     const line = node?.range ? lines.linePos(node.range[0]).line : undefined;
     const where = `${file}${line ? ` line ${line}` : ""}${path.length ? ` (${path.join(".")})` : ""}`;
-    const missing = keys.length === 0 && path.length > 0 && valueAt(raw, path) === undefined;
+    // A schema's own message (a refinement naming what to give) is kept even at a missing key.
+    const missing =
+      keys.length === 0 &&
+      issue.code !== "custom" &&
+      path.length > 0 &&
+      valueAt(raw, path) === undefined;
     const what =
       keys.length > 0
         ? `unknown key${keys.length > 1 ? "s" : ""} ${keys.map((k) => `"${k}"`).join(", ")}`

@@ -499,6 +499,21 @@ describe("workbench in Chromium", () => {
     await axe("index page with the uncertainty editor");
     await page.getByRole("button", { name: "Save study.yaml" }).click();
     await expect.poll(() => page.getByTestId("save-status").textContent()).toBe("Saved");
+    // Indicator sources instead of iData: a source without its iCode gets the CLI's message;
+    // then back to the iData file.
+    await page.getByRole("checkbox", { name: /Read the indicators from source tables/ }).check();
+    const source = page.getByTestId("field-index.sources-1");
+    await source.getByLabel("File (CSV or XLSX)").selectOption("data/indicators.csv");
+    await source.getByLabel("Column holding the country").fill("uCode");
+    await source.getByLabel("Years", { exact: true }).selectOption("none");
+    await source.getByLabel("Column holding the values").fill("hdi");
+    await source.getByLabel("iCode of the one indicator this file gives").fill("");
+    await page.getByText(/\(index\.sources\.0\.code\): give code/).waitFor();
+    await source.getByLabel("iCode of the one indicator this file gives").fill("HDI");
+    await expect.poll(() => page.getByText(/\(index\.sources\.0\.code\)/).count()).toBe(0);
+    await axe("index page with a source");
+    await page.getByRole("checkbox", { name: /Read the indicators from source tables/ }).uncheck();
+    await page.getByLabel("Indicators (iData file)").selectOption("data/indicators.csv");
     // Polling and technology pillars: the example's values shown, then changed.
     await expect
       .poll(() => page.getByLabel(/^Attribution: drivers analysis/).inputValue())

@@ -42,6 +42,7 @@ import {
   useColumns,
 } from "./fields.tsx";
 import { PollingPanel, SettingsPanel, TechPanel } from "./pillars-panel.tsx";
+import { SourcesPanel } from "./sources-panel.tsx";
 import { StepParamsFields } from "./step-params-fields.tsx";
 import { UncertaintyPanel } from "./uncertainty-panel.tsx";
 import "./studio.css";
@@ -1126,7 +1127,8 @@ function IndexPage(p: EditorProps) {
           issues={p
             .issuesAt("index")
             .filter(
-              (i) => !i.key.startsWith("index.pipeline") && !i.key.startsWith("index.uncertainty"),
+              (i) =>
+                !/^index\.(pipeline|uncertainty|sources|compare|year|years|units)\b/.test(i.key),
             )}
         />
         {typeof index.meta === "string" && index.meta !== "" && (
@@ -1220,6 +1222,7 @@ function IndexPage(p: EditorProps) {
         </details>
         <Issues id="pipeline-issues" issues={p.issuesAt("index.pipeline")} />
       </Panel>
+      <SourcesPanel {...p} />
       <PollingPanel {...p} />
       <TechPanel {...p} />
       <UncertaintyPanel
