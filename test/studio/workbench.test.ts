@@ -622,7 +622,17 @@ describe("workbench in Chromium", () => {
     await page.getByRole("button", { name: "Add an analysis" }).click();
     await page.getByTestId("drivers-analysis-2").waitFor();
     await page.getByLabel("Name (lower case)").fill("usa_small");
-    await page.getByLabel("Outcome", { exact: true }).selectOption("usa_fav");
+    // A derived outcome: favourable (3, 4) or not (1, 2), don't know (9) missing.
+    await page.getByRole("button", { name: "Add a derived variable" }).click();
+    const derived = page.getByTestId("field-drivers.2.recode-1");
+    await derived.getByLabel("New variable's name").fill("usa_fav_top");
+    await derived.getByLabel("From the column").selectOption("usa_fav");
+    const values = derived.getByLabel(/^Values \(one per line/);
+    await values.fill("1 = 0\n2 = none");
+    await page.getByText('line 2: "none" is not a number').waitFor();
+    await values.fill("1 = 0\n2 = 0\n3 = 1\n4 = 1\n9 =");
+    await page.getByLabel("Outcome", { exact: true }).selectOption("usa_fav_top");
+    await page.getByLabel("Model (family)").selectOption("binomial");
     const predictors = page.getByRole("group", { name: "Predictors" });
     for (const n of ["usa_economy", "usa_culture", "usa_science"])
       await predictors.getByLabel(n, { exact: true }).check();
@@ -660,7 +670,9 @@ describe("workbench in Chromium", () => {
         "\nmedia:\n",
         [
           "  - name: usa_small",
-          "    outcome: usa_fav",
+          '    recode: { usa_fav_top: { from: usa_fav, map: { "1": 0, "2": 0, "3": 1, "4": 1, "9": null } } }',
+          "    outcome: usa_fav_top",
+          "    family: binomial",
           "    predictors: [usa_economy, usa_culture, usa_science]",
           "    weights: weight",
           "    level: 0.9",

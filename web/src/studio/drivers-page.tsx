@@ -24,16 +24,19 @@ import {
   isData,
   Panel,
   ParsedField,
+  specIssues,
   TextField,
   useColumns,
 } from "./fields.tsx";
 import { MediaEditor } from "./media-editor.tsx";
+import { RecodeEditor } from "./recode-editor.tsx";
 
 export const DRIVER_METHODS = ["lmg", "dominance", "rw", "first", "last", "betasq", "pratt"];
 
 /** Keys that have their own field (their issues show under it, not in the panel's list). */
 const OWN_FIELDS = [
   "name",
+  "recode",
   "groups",
   "target",
   "missing_codes",
@@ -142,7 +145,16 @@ function AnalysisEditor(
         ? survey.data
         : undefined;
   const preview = useColumns(p.id, dataPath);
-  const names = preview?.columns.map((c) => c.name) ?? [];
+  const recode =
+    typeof d.recode === "string"
+      ? asObj(p.model.specs.find((s) => s.key === key("recode"))?.content)
+      : d.recode === undefined
+        ? undefined
+        : asObj(d.recode);
+  // The data's columns, then the variables this analysis derives (usable as outcome or predictor).
+  const names = (preview?.columns.map((c) => c.name) ?? []).concat(
+    Object.keys(recode ?? {}).filter((n) => !preview?.columns.some((c) => c.name === n)),
+  );
   const set = (patch: Obj) => p.setDrivers(withAnalysis(p.drivers, k, patch));
   const preds = (d.predictors as string[]) ?? [];
   const always = (d.always as string[]) ?? [];
@@ -290,6 +302,16 @@ function AnalysisEditor(
         parse={parseLevel}
         onChange={(v) => set({ level: v })}
         issues={p.issuesAt(key("level"))}
+      />
+      <RecodeEditor
+        idPrefix={`field-drivers.${k}.recode`}
+        spec={recode}
+        names={preview?.columns.map((c) => c.name) ?? []}
+        onChange={(next) => {
+          if (typeof d.recode === "string" && next) p.setSpec(key("recode"), next);
+          else set({ recode: next });
+        }}
+        issuesAt={(sub) => specIssues(p, key("recode"), sub)}
       />
       <Issues
         id={`drivers-${k}-issues`}

@@ -222,3 +222,22 @@ export function useColumns(id: string, path: string | undefined) {
   }, [id, path]);
   return preview;
 }
+
+/**
+ * Issues of `sub` inside the spec at `key` (e.g. survey.recode): at `key.sub` when the spec is
+ * inline in study.yaml, at `sub` in the spec's own file when study.yaml names one. `sub` ""
+ * gives the issues of the spec as a whole.
+ */
+export function specIssues(p: EditorProps, key: string, sub: string): Issue[] {
+  const file = p.model.specs
+    .find((s) => s.key === key)
+    ?.path.split("/")
+    .pop();
+  const under = (k: string, base: string) => k === base || k.startsWith(`${base}.`);
+  return p.issues.filter((i) =>
+    sub === ""
+      ? i.key === key || (file !== undefined && i.file === file && i.key === "")
+      : under(i.key, `${key}.${sub}`) ||
+        (file !== undefined && i.file === file && under(i.key, sub)),
+  );
+}

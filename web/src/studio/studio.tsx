@@ -38,10 +38,12 @@ import {
   isData,
   Panel,
   ParsedField,
+  specIssues,
   TextField,
   useColumns,
 } from "./fields.tsx";
 import { PollingPanel, SettingsPanel, TechPanel } from "./pillars-panel.tsx";
+import { RecodeEditor } from "./recode-editor.tsx";
 import { SourcesPanel } from "./sources-panel.tsx";
 import { StepParamsFields } from "./step-params-fields.tsx";
 import { UncertaintyPanel } from "./uncertainty-panel.tsx";
@@ -346,7 +348,7 @@ function Editor(props: { id: string; page: StudioPage; focus?: string }) {
   if (!model) return <p>Loading the study…</p>;
   const getPath = (key: string): unknown => {
     let v: unknown = model.study;
-    for (const p of key.split(".")) v = asObj(v)[p];
+    for (const p of key.split(".")) v = Array.isArray(v) ? v[Number(p)] : asObj(v)[p];
     return v;
   };
   const ctx: EditorProps = {
@@ -1032,6 +1034,18 @@ function SurveyPage(p: EditorProps) {
         />
       </Panel>
       <AudiencesPanel {...p} names={names} survey={survey} setSurvey={setSurvey} />
+      <Panel title="Derived variables">
+        <RecodeEditor
+          idPrefix="field-survey.recode"
+          spec={p.spec("survey.recode")}
+          names={names}
+          onChange={(next) => {
+            if (typeof survey.recode === "string" && next) p.setSpec("survey.recode", next);
+            else setSurvey({ recode: next });
+          }}
+          issuesAt={(sub) => specIssues(p, "survey.recode", sub)}
+        />
+      </Panel>
       <CalibrationPanel {...p} names={names} survey={survey} setSurvey={setSurvey} />
       <ReplicatesPanel {...p} names={names} survey={survey} setSurvey={setSurvey} />
       <SegmentsPanel

@@ -163,3 +163,55 @@ export function withReplicates(replicates: unknown, patch: Obj): Obj | undefined
   if (next.type === "JK1" || next.type === "JKn") delete next.count;
   return next;
 }
+
+/**
+ * A recode's value map, one line per value: `LABEL OR CODE = NUMBER`, or `LABEL =` (nothing
+ * after the sign) for missing. Split at the last "=" so labels may hold one.
+ *
+ * @example parseCodeMap("Very favorable = 4\nDon't know =").value // {"Very favorable": 4, "Don't know": null}
+ */
+export function parseCodeMap(text: string): Parsed<Record<string, number | null>> {
+  const out: Record<string, number | null> = {};
+  const lines = text.split("\n");
+  for (let k = 0; k < lines.length; k++) {
+    const line = lines[k]!.trim();
+    if (line === "") continue;
+    const at = line.lastIndexOf("=");
+    if (at <= 0)
+      return { error: `line ${k + 1}: write LABEL = NUMBER (nothing after = for missing)` };
+    const v = line.slice(at + 1).trim();
+    if (v === "") out[line.slice(0, at).trim()] = null;
+    else {
+      const x = numberIn(v, `line ${k + 1}`);
+      if (x.error !== undefined) return { error: x.error };
+      out[line.slice(0, at).trim()] = x.value;
+    }
+  }
+  return { value: out };
+}
+
+export const formatCodeMap = (v: unknown): string =>
+  Object.entries(asObj(v))
+    .map(([k, x]) => (x === null ? `${k} =` : `${k} = ${String(x)}`))
+    .join("\n");
+
+/** The recode spec with variable `name` renamed, patched or (patch undefined) removed. */
+export function withRecode(
+  spec: unknown,
+  name: string,
+  patch: Obj | undefined,
+  rename?: string,
+): Obj {
+  const out: Obj = {};
+  for (const [k, v] of Object.entries(asObj(spec))) {
+    if (k !== name) {
+      out[k] = v;
+      continue;
+    }
+    if (patch === undefined) continue;
+    const next: Obj = { ...asObj(v), ...patch };
+    for (const f of Object.keys(next)) if (next[f] === undefined) delete next[f];
+    out[rename ?? k] = next;
+  }
+  return out;
+}
