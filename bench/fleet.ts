@@ -1,24 +1,32 @@
 /**
  * Fleet figures (issue 14): throughput of `media score --queue` with 1, 2 and 3 worker processes
  * (`softpower worker --threads 1` each, a real redis-server on a loopback port) against the
- * one-process `media score --threads 1` on the same corpus; the queue's overhead at one worker;
- * per-shard scheduling latency (wall time at one worker minus the shards' own scoring time, per
- * shard); peak RSS per worker (getrusage, bench/peak-rss.mjs). Corpus: synthetic JSONL news of
+ * one-process `media score --threads 1` on the same corpus, in wall and CPU time (this machine is
+ * shared: the load average is printed with every figure); the queue's overhead at one worker
+ * broken down: the coordinator's split pass, Redis commands (counted by Redis, INFO
+ * commandstats) × the measured round trip, the worker's Parquet conversion and hash of each part
+ * (from the manifest's per-shard phases) against writing CSV only, worker start-up, and the
+ * per-shard scheduling gap (a worker's next shard start minus its previous shard's end); peak RSS
+ * per worker (getrusage, bench/peak-rss.mjs). Corpus: synthetic JSONL news of
  * SOFTPOWER_BENCH_FLEET_MB MB (default 64; the issue's size is 1024), shards of
- * SOFTPOWER_BENCH_FLEET_SHARD_MB (default 8). Skips, saying so, without redis-server. Runs alone
- * with `node --import tsx bench/fleet.ts`.
+ * SOFTPOWER_BENCH_FLEET_SHARD_MB (default: the CLI's 64, or 8 below 256 MB so there are shards
+ * to share), worker counts SOFTPOWER_BENCH_FLEET_WORKERS (default 1,2,3). Skips, saying so,
+ * without redis-server. Runs alone with `node --import tsx bench/fleet.ts`.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { splitCorpus } from "../src/fleet/shards.ts";
+import { PART_COLUMNS } from "../src/fleet/worker.ts";
+import { duckQuery, sqlString } from "../src/io/duck.ts";
 import { hasRedis, startRedis } from "../test/fleet/redis.ts";
 
 const BIN = fileURLToPath(new URL("../bin/softpower.js", import.meta.url));
 const RSS = fileURLToPath(new URL("./peak-rss.mjs", import.meta.url));
 
-async function writeCorpus(file: string, mb: number): Promise<void> {
+export async function writeCorpus(file: string, mb: number): Promise<void> {
   let seed = 11;
   const rnd = () => {
     seed = (seed * 1103515245 + 12345) % 2 ** 31;
@@ -69,7 +77,64 @@ async function writeCorpus(file: string, mb: number): Promise<void> {
   await new Promise((r) => out.end(r));
 }
 
-const peak = (stderr: string) => Number(/maxrss_kib=(\d+)/.exec(stderr)?.[1] ?? Number.NaN) / 1024;
+/** Peak RSS (MiB) and CPU seconds a child reported on stderr (bench/peak-rss.mjs). */
+const usage = (stderr: string) => ({
+  rss: Number(/maxrss_kib=(\d+)/.exec(stderr)?.[1] ?? Number.NaN) / 1024,
+  cpu: Number(/cpu_us=(\d+)/.exec(stderr)?.[1] ?? Number.NaN) / 1e6,
+});
+const load = () => `load ${loadavg()[0]!.toFixed(1)}`;
+const f1 = (x: number) => x.toFixed(1);
+
+/** Redis commands served so far (INFO commandstats: the sum of calls). */
+async function redisCalls(url: string): Promise<number> {
+  const { Redis } = await import("ioredis");
+  const r = new Redis(url);
+  try {
+    const info = await r.info("commandstats");
+    return [...info.matchAll(/calls=(\d+)/g)].reduce((a, m) => a + Number(m[1]), 0);
+  } finally {
+    r.disconnect();
+  }
+}
+
+/** Median round trip of a PING, milliseconds. */
+async function redisRtt(url: string): Promise<number> {
+  const { Redis } = await import("ioredis");
+  const r = new Redis(url);
+  try {
+    const t: number[] = [];
+    for (let k = 0; k < 200; k++) {
+      const a = performance.now();
+      await r.ping();
+      t.push(performance.now() - a);
+    }
+    return t.sort((x, y) => x - y)[100]!;
+  } finally {
+    r.disconnect();
+  }
+}
+
+interface ManifestShard {
+  worker: string;
+  started_at: string;
+  ms: number;
+  phases?: { score: number; parquet: number; hash: number; cpu: number };
+}
+
+/** Gaps (ms) between a worker's shards: next start minus previous end. */
+function gaps(shards: ManifestShard[]): number[] {
+  const by = new Map<string, ManifestShard[]>();
+  for (const s of shards) by.set(s.worker, [...(by.get(s.worker) ?? []), s]);
+  const out: number[] = [];
+  for (const list of by.values()) {
+    list.sort((a, b) => Date.parse(a.started_at) - Date.parse(b.started_at));
+    for (let k = 1; k < list.length; k++)
+      out.push(
+        Date.parse(list[k]!.started_at) - (Date.parse(list[k - 1]!.started_at) + list[k - 1]!.ms),
+      );
+  }
+  return out;
+}
 
 export async function fleetBench(): Promise<void> {
   console.log("\n## Fleet (media score --queue, BullMQ on Redis)");
@@ -78,14 +143,24 @@ export async function fleetBench(): Promise<void> {
     return;
   }
   const mb = Number(process.env.SOFTPOWER_BENCH_FLEET_MB ?? 64);
-  const shardMb = Number(process.env.SOFTPOWER_BENCH_FLEET_SHARD_MB ?? 8);
+  const shardMb = Number(process.env.SOFTPOWER_BENCH_FLEET_SHARD_MB ?? (mb >= 256 ? 64 : 8));
+  const counts = (process.env.SOFTPOWER_BENCH_FLEET_WORKERS ?? "1,2,3").split(",").map(Number);
   const dir = mkdtempSync(join(tmpdir(), "sp-bench-fleet-"));
   const corpus = join(dir, "news.jsonl");
   await writeCorpus(corpus, mb);
   const size = statSync(corpus).size / 2 ** 20;
   const redis = await startRedis(dir);
   try {
+    console.log(`corpus ${size.toFixed(0)} MB synthetic JSONL, shards of ${shardMb} MB`);
     let t = performance.now();
+    let c0 = process.cpuUsage();
+    const shards = await splitCorpus([corpus], shardMb * 2 ** 20);
+    const splitS = (performance.now() - t) / 1000;
+    const cu = process.cpuUsage(c0);
+    console.log(
+      `split (the coordinator's pass over the file): ${shards.length} shards, ${f1(splitS)} s wall, ${f1((cu.user + cu.system) / 1e6)} s CPU (${load()})`,
+    );
+    t = performance.now();
     const one = spawnSync(
       process.execPath,
       [
@@ -105,31 +180,61 @@ export async function fleetBench(): Promise<void> {
     );
     if (one.status !== 0) throw new Error(one.stderr);
     const oneS = (performance.now() - t) / 1000;
-    console.log(`corpus ${size.toFixed(0)} MB synthetic JSONL, shards of ${shardMb} MB`);
+    const oneU = usage(one.stderr);
     console.log(
-      `one process (media score --threads 1): ${oneS.toFixed(1)} s, ${(size / oneS).toFixed(1)} MB/s, peak RSS ${peak(one.stderr).toFixed(0)} MB`,
+      `one process (media score --threads 1 --out one.csv): ${f1(oneS)} s wall, ${f1(oneU.cpu)} s CPU, ${f1(size / oneS)} MB/s wall, ${f1(size / oneU.cpu)} MB/s per CPU-second, peak RSS ${oneU.rss.toFixed(0)} MiB (${load()})`,
     );
+    // The part format's own cost: the whole corpus's mentions CSV to Parquet, as a worker does it.
+    t = performance.now();
+    c0 = process.cpuUsage();
+    await duckQuery(
+      [
+        `COPY (SELECT * FROM read_csv(${sqlString(join(dir, "one.csv"))}, header = true, columns = ${PART_COLUMNS})) TO ${sqlString(join(dir, "one.parquet"))} (FORMAT parquet)`,
+      ],
+      { threads: 1 },
+    );
+    const pq = process.cpuUsage(c0);
+    const csvMb = statSync(join(dir, "one.csv")).size / 2 ** 20;
+    console.log(
+      `mentions CSV ${csvMb.toFixed(0)} MB -> Parquet ${(statSync(join(dir, "one.parquet")).size / 2 ** 20).toFixed(0)} MB (DuckDB, 1 thread): ${f1((performance.now() - t) / 1000)} s wall, ${f1((pq.user + pq.system) / 1e6)} s CPU`,
+    );
+    const rtt = await redisRtt(redis.url);
     let oneWorker = Number.NaN;
-    for (const n of [1, 2, 3]) {
+    for (const n of counts) {
       const out = join(dir, `out-${n}`);
-      const ws: { p: ChildProcess; err: string; exit: Promise<unknown> }[] = [];
+      const ws: { p: ChildProcess; err: string; exit: Promise<unknown>; ready: Promise<number> }[] =
+        [];
+      const spawned = performance.now();
       for (let k = 0; k < n; k++) {
         const p = spawn(
           process.execPath,
           ["--import", RSS, BIN, "worker", "--queue", redis.url, "--threads", "1"],
           { stdio: ["ignore", "ignore", "pipe"] },
         );
-        const w = { p, err: "", exit: new Promise((r) => p.once("exit", r)) };
+        let ready: (ms: number) => void = () => {};
+        const w = {
+          p,
+          err: "",
+          exit: new Promise((r) => p.once("exit", r)),
+          ready: new Promise<number>((r) => {
+            ready = r;
+          }),
+        };
         p.stderr!.on("data", (d: Buffer) => {
           w.err += d.toString();
+          if (w.err.includes(" thread(s)")) ready(performance.now() - spawned);
         });
         ws.push(w);
       }
-      await new Promise((r) => setTimeout(r, 1500)); // workers up
+      const startup = await Promise.all(ws.map((w) => w.ready));
+      await new Promise((r) => setTimeout(r, 1500)); // BullMQ workers connected
+      const calls0 = await redisCalls(redis.url);
       t = performance.now();
       const c = spawnSync(
         process.execPath,
         [
+          "--import",
+          RSS,
           BIN,
           "media",
           "score",
@@ -145,20 +250,39 @@ export async function fleetBench(): Promise<void> {
         { encoding: "utf8" },
       );
       const s = (performance.now() - t) / 1000;
+      const calls = (await redisCalls(redis.url)) - calls0;
       for (const w of ws) w.p.kill("SIGTERM");
       await Promise.all(ws.map((w) => w.exit));
       if (c.status !== 0) throw new Error(c.stderr);
+      const coord = usage(c.stderr);
       const m = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8"));
-      const work = m.shards.reduce((a: number, x: { ms: number }) => a + x.ms, 0) / 1000;
-      const rss = ws.map((w) => peak(w.err).toFixed(0)).join(", ");
-      let extra = "";
+      const list = m.shards as ManifestShard[];
+      const sum = (f: (x: ManifestShard) => number) => list.reduce((a, x) => a + f(x), 0) / 1000;
+      const work = sum((x) => x.ms);
+      const wu = ws.map((w) => usage(w.err));
+      const workerCpu = wu.reduce((a, u) => a + u.cpu, 0);
+      const rss = wu.map((u) => u.rss.toFixed(0)).join(", ");
+      const g = gaps(list);
+      const gapMs = g.length ? g.reduce((a, b) => a + b, 0) / g.length : Number.NaN;
+      console.log(
+        `${n} worker(s): ${f1(s)} s wall, ${f1(size / s)} MB/s; CPU ${f1(workerCpu)} s workers + ${f1(coord.cpu)} s coordinator; peak RSS per worker ${rss} MiB, coordinator ${coord.rss.toFixed(0)} MiB (${load()})`,
+      );
       if (n === 1) {
         oneWorker = s;
-        extra = `; queue overhead vs one process ${(((s - oneS) / oneS) * 100).toFixed(0)}%; scheduling latency ${(((s - work) / m.shards.length) * 1000).toFixed(0)} ms per shard (wall ${s.toFixed(1)} s − scoring ${work.toFixed(1)} s, ${m.shards.length} shards)`;
-      } else extra = `; speed-up vs 1 worker ${(oneWorker / s).toFixed(2)}x`;
-      console.log(
-        `${n} worker(s): ${s.toFixed(1)} s, ${(size / s).toFixed(1)} MB/s, peak RSS per worker ${rss} MB${extra}`,
-      );
+        const score = sum((x) => x.phases?.score ?? 0);
+        const parquet = sum((x) => x.phases?.parquet ?? 0);
+        const hash = sum((x) => x.phases?.hash ?? 0);
+        const shardCpu = sum((x) => x.phases?.cpu ?? 0);
+        console.log(
+          `  overhead vs one process: wall ${(((s - oneS) / oneS) * 100).toFixed(0)}%, CPU ${(((workerCpu + coord.cpu - oneU.cpu) / oneU.cpu) * 100).toFixed(0)}% (workers + coordinator vs one process)`,
+        );
+        console.log(
+          `  breakdown (wall): scoring to CSV ${f1(score)} s, Parquet conversion ${f1(parquet)} s, hash ${f1(hash)} s over ${list.length} shards (CPU inside shards ${f1(shardCpu)} s); split ${f1(splitS)} s; worker start-up ${(startup[0]! / 1000).toFixed(2)} s; ${calls} Redis commands (${(calls / list.length).toFixed(0)} per shard, all clients) x ${rtt.toFixed(2)} ms round trip = ${f1((calls * rtt) / 1000)} s if serial; scheduling gap ${gapMs.toFixed(0)} ms per shard; coordinator wall beyond the shards ${f1(s - work)} s`,
+        );
+      } else
+        console.log(
+          `  speed-up vs 1 worker ${(oneWorker / s).toFixed(2)}x; scheduling gap ${gapMs.toFixed(0)} ms per shard; start-up ${startup.map((x) => (x / 1000).toFixed(2)).join(", ")} s`,
+        );
     }
   } finally {
     await redis.stop();

@@ -39,6 +39,8 @@ export interface ManifestShard {
   worker?: string;
   started_at?: string;
   ms?: number;
+  /** Milliseconds scoring, converting to Parquet, hashing; the worker's CPU ms over the shard. */
+  phases?: ShardResult["phases"];
   reason?: string;
 }
 
@@ -181,6 +183,7 @@ export async function runCoordinator(o: {
           worker: r.worker,
           started_at: r.startedAt,
           ms: r.ms,
+          ...(r.phases ? { phases: r.phases } : {}),
         });
       else manifest.push({ ...base, status: "failed", reason: job.failedReason ?? state });
     }

@@ -106,6 +106,12 @@ export interface ShardResult {
   worker: string;
   startedAt: string;
   ms: number;
+  /**
+   * Where the shard's time went (milliseconds): scoring into the temporary CSV, its conversion to
+   * Parquet (DuckDB), hashing the part; `cpu` is the worker process's CPU time over the shard
+   * (all threads, DuckDB's too).
+   */
+  phases?: { score: number; parquet: number; hash: number; cpu: number };
 }
 
 const hash = (v: unknown) => createHash("sha256").update(JSON.stringify(v)).digest("hex");

@@ -35,6 +35,7 @@ export async function scoreShard(
   o: { threads: number; pool?: Piscina; worker: string },
 ): Promise<ShardResult> {
   const t0 = Date.now();
+  const cpu0 = process.cpuUsage();
   const s = j.shard;
   const st = await stat(s.file);
   if (st.size !== s.size || st.mtimeMs !== s.mtimeMs)
@@ -53,13 +54,17 @@ export async function scoreShard(
       skipBad: j.skipBad,
       ...(o.pool ? { pool: o.pool } : {}),
     });
+    const t1 = Date.now();
     await duckQuery([
       `COPY (SELECT * FROM read_csv(${sqlString(tmpCsv)}, header = true, columns = ${PART_COLUMNS})) TO ${sqlString(tmpParquet)} (FORMAT parquet)`,
     ]);
+    const t2 = Date.now();
     const { testDelayMs } = fleetTimings();
     if (testDelayMs) await new Promise((r) => setTimeout(r, testDelayMs));
+    const t3 = Date.now();
     const sha256 = await fileHash(tmpParquet);
     await rename(tmpParquet, part);
+    const cpu = process.cpuUsage(cpu0);
     return {
       part: `part-${id}.parquet`,
       sha256,
@@ -67,6 +72,12 @@ export async function scoreShard(
       worker: o.worker,
       startedAt: new Date(t0).toISOString(),
       ms: Date.now() - t0,
+      phases: {
+        score: t1 - t0,
+        parquet: t2 - t1,
+        hash: Date.now() - t3,
+        cpu: Math.round((cpu.user + cpu.system) / 1000),
+      },
     };
   } finally {
     await rm(tmpCsv, { force: true });

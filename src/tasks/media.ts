@@ -28,7 +28,7 @@ import {
   scoreJsonlChunk,
 } from "../io/mentions-csv.ts";
 import { type Cell, toCsv, writeFileAtomic } from "../io/write.ts";
-import type { BiasMention } from "../media/bias.ts";
+import type { BiasPattern } from "../media/bias-patterns.ts";
 import { type Article, type FieldMap, FieldMapSchema } from "../media/corpus-spec.ts";
 import { MENTION_COLUMNS } from "../media/score.ts";
 import type { TargetToneModel } from "../media/target-tone.ts";
@@ -390,6 +390,14 @@ export async function summariseMentions(
   );
   const bad = checkSeed(o.seed);
   if (bad) throw new InputError(`--seed: ${bad}`);
+  const { checkMentionColumns } = await import("../fleet/parts.ts");
+  await checkMentionColumns(mentions, [
+    "article_id",
+    "tone",
+    "label",
+    "date",
+    ...by.map((k) => (k === "frame" ? "frames" : k)).filter((k) => !(k in PERIODS)),
+  ]);
   const keys = by.map(sqlIdent).join(", ");
   const kc = keys ? `${keys}, ` : "";
   const cols = [
@@ -510,7 +518,12 @@ export async function runBias(o: {
 
 /**
  * Tone toward `target` minus tone toward the comparison targets in one outlet group, with frame
- * and period fixed effects and article-clustered SEs (see media/bias.ts): one row.
+ * and period fixed effects and article-clustered SEs (media/bias.ts): one row. Streams in DuckDB
+ * over the file or the folder's Parquet glob (media/bias-patterns.ts): pass 1 counts mentions and
+ * sums tone exactly (DECIMAL(38, 18)) by pattern (is target, frames, period), node fits β from
+ * these; pass 2 sums each article's c_p·(T_gp − n_gp·f_p) by pattern in pattern order (s_g) and
+ * Σ_g s_g² exactly (each s_g·2^k squared as DECIMAL(38, 18), 2^k chosen so the largest is about
+ * 2³²). Only patterns and four numbers reach node; one file and its parts give the same digits.
  */
 export async function biasTable(
   mentions: string,
@@ -521,23 +534,64 @@ export async function biasTable(
     compare: string[];
     period: string;
     level: number;
+    memoryLimit?: string;
+    tempDirectory?: string;
   },
 ): Promise<TableData> {
   const { compare } = o;
-  const rows = await duckQuery([
-    `SELECT tone, target, coalesce(frames, '') AS frames, ${sqlIdent(o.period)} AS period, article_id
-     FROM (${mentionsRelation(mentions, false)})
-     WHERE ${sqlIdent(o.field)} = ${sqlString(o.value)} AND target IN (${[o.target, ...compare].map(sqlString).join(", ")})`,
-  ]);
-  const data: BiasMention[] = rows.map((r) => ({
-    tone: Number(r.tone),
-    isTarget: r.target === o.target,
-    frames: String(r.frames).split(";").filter(Boolean),
-    period: String(r.period ?? ""),
-    article: String(r.article_id),
+  const { checkMentionColumns } = await import("../fleet/parts.ts");
+  await checkMentionColumns(mentions, ["tone", "target", "frames", "date", "article_id", o.field]);
+  const sel = `SELECT target = ${sqlString(o.target)} AS is_target,
+      array_to_string(list_sort(list_distinct(list_filter(string_split(coalesce(frames, ''), ';'), x -> x <> ''))), ';') AS fk,
+      coalesce(${PERIODS[o.period]}, '') AS period, article_id, CAST(tone AS DECIMAL(38, 18)) AS t
+    FROM ${mentionsOrParts(mentions)}
+    WHERE ${sqlIdent(o.field)} = ${sqlString(o.value)} AND target IN (${[o.target, ...compare].map(sqlString).join(", ")})`;
+  const duck = { memoryLimit: o.memoryLimit, tempDirectory: o.tempDirectory };
+  const pats = await duckQuery(
+    [
+      `SELECT is_target, fk, period, count(*) AS n, CAST(coalesce(sum(t), 0) AS VARCHAR) AS ts
+       FROM (${sel}) GROUP BY ALL ORDER BY is_target, fk, period`,
+    ],
+    duck,
+  );
+  const patterns: BiasPattern[] = pats.map((r) => ({
+    isTarget: r.is_target === true,
+    frames: String(r.fk).split(";").filter(Boolean),
+    period: String(r.period),
+    n: Number(r.n),
+    toneSum: String(r.ts),
   }));
-  const { estimateBias } = await import("../media/bias.ts");
-  const b = estimateBias(data, o.level);
+  const { biasFromClusters, fitBiasPatterns } = await import("../media/bias-patterns.ts");
+  const fit = fitBiasPatterns(patterns);
+  const values = pats
+    .map(
+      (r, i) =>
+        `(${r.is_target === true}, ${sqlString(String(r.fk))}, ${sqlString(String(r.period))}, ${i}, CAST(${sqlString(String(fit.coef[i]))} AS DOUBLE), CAST(${sqlString(String(fit.fitted[i]))} AS DOUBLE))`,
+    )
+    .join(",\n");
+  const [cl] = await duckQuery(
+    [
+      `CREATE TEMP TABLE pat AS SELECT * FROM (VALUES ${values}) v(is_target, fk, period, pid, c, f)`,
+      `CREATE TEMP TABLE sg AS
+       SELECT sum(c * (CAST(t AS DOUBLE) - n * f) ORDER BY pid) AS s
+       FROM (SELECT article_id, pid, count(*) AS n, coalesce(sum(t), 0) AS t
+             FROM (${sel}) JOIN pat USING (is_target, fk, period) GROUP BY article_id, pid)
+         JOIN pat USING (pid)
+       GROUP BY article_id`,
+      `WITH m AS (SELECT max(abs(s)) AS m FROM sg),
+         k AS (SELECT CASE WHEN m > 0 THEN pow(2.0, 16 - CAST(ceil(log2(m)) AS INTEGER)) ELSE 1.0 END AS k FROM m)
+       SELECT count(*) AS g, any_value(k) AS k,
+         CAST(coalesce(sum(CAST((s * k) * (s * k) AS DECIMAL(38, 18))), 0) AS VARCHAR) AS ss
+       FROM sg, k`,
+    ],
+    duck,
+  );
+  const k = Number(cl!.k);
+  const b = biasFromClusters(
+    fit,
+    { G: Number(cl!.g), sumSquares: Number(cl!.ss) / (k * k) },
+    o.level,
+  );
   const cols = [
     "group",
     "target",
