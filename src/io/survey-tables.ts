@@ -75,7 +75,20 @@ export async function bannerXlsx(t: BannerTable): Promise<Uint8Array> {
   const wb = new excel.Workbook();
   wb.created = new Date(0);
   wb.modified = new Date(0);
-  const ws = wb.addWorksheet("Banner", { views: [{ state: "frozen", ySplit: 2, xSplit: 3 }] });
+  addBannerSheets(wb, t);
+  return new Uint8Array((await wb.xlsx.writeBuffer()) as ArrayBuffer);
+}
+
+/**
+ * Adds a banner's two sheets to a workbook (the report's results workbook uses it too): the
+ * banner (per column three cells: % or mean, n, letters) and its legend.
+ */
+export function addBannerSheets(
+  wb: ExcelJS.Workbook,
+  t: BannerTable,
+  names: { banner: string; legend: string } = { banner: "Banner", legend: "Legend" },
+): void {
+  const ws = wb.addWorksheet(names.banner, { views: [{ state: "frozen", ySplit: 2, xSplit: 3 }] });
   const top: Cell[] = ["", "", ""];
   const sub: Cell[] = ["Question", "Answer", "Kind"];
   t.columns.forEach((c) => {
@@ -99,12 +112,16 @@ export async function bannerXlsx(t: BannerTable): Promise<Uint8Array> {
       row.getCell(4 + 3 * j).numFmt = r.kind === "share" ? "0.0%" : "0.00";
     });
   }
-  legendSheet(wb, legend(t), t);
-  return new Uint8Array((await wb.xlsx.writeBuffer()) as ArrayBuffer);
+  legendSheet(wb, legend(t), t, names.legend);
 }
 
-function legendSheet(wb: ExcelJS.Workbook, rows: [string, string][], t?: BannerTable): void {
-  const lg = wb.addWorksheet("Legend");
+function legendSheet(
+  wb: ExcelJS.Workbook,
+  rows: [string, string][],
+  t: BannerTable | undefined,
+  name: string,
+): void {
+  const lg = wb.addWorksheet(name);
   lg.columns = [{ width: 22 }, { width: 30 }, { width: 30 }];
   for (const [k, v] of rows) lg.addRow([k, v]).getCell(1).font = { bold: true };
   if (!t) return;
@@ -119,19 +136,43 @@ export async function toplineXlsx(rows: ToplineRow[], level: number): Promise<Ui
   const wb = new excel.Workbook();
   wb.created = new Date(0);
   wb.modified = new Date(0);
-  const ws = wb.addWorksheet("Topline", { views: [{ state: "frozen", ySplit: 1 }] });
-  ws.addRow([...TOPLINE_COLUMNS]).font = { bold: true };
-  const pct = new Set(["share", "se", "moe", "ci_low", "ci_high"]);
-  for (const r of rows) {
-    const row = ws.addRow(TOPLINE_COLUMNS.map((c) => r[c]));
-    TOPLINE_COLUMNS.forEach((c, j) => {
-      if (pct.has(c)) row.getCell(j + 1).numFmt = "0.0%";
-    });
-  }
-  legendSheet(wb, [
-    ["Share", "Weighted share of the answer among the audience's respondents who were asked"],
-    ["Margin of error", `qt(1 − α/2, df) · SE at ${level * 100}% (design-based SE)`],
-    ["n", "Unweighted respondents in the base; count: who gave the answer"],
-  ]);
+  addToplineSheets(wb, rows, level);
   return new Uint8Array((await wb.xlsx.writeBuffer()) as ArrayBuffer);
+}
+
+/**
+ * Adds a topline's sheets to a workbook (the report's results workbook uses it too): the
+ * topline ({@link TOPLINE_COLUMNS}, percentages formatted) and its legend; `extra` columns
+ * (e.g. the wave) go first.
+ */
+export function addToplineSheets(
+  wb: ExcelJS.Workbook,
+  rows: ToplineRow[],
+  level: number,
+  names: { topline: string; legend: string } = { topline: "Topline", legend: "Legend" },
+  extra: { name: string; values: Cell[] } | null = null,
+): void {
+  const ws = wb.addWorksheet(names.topline, { views: [{ state: "frozen", ySplit: 1 }] });
+  const lead = extra ? [extra.name] : [];
+  ws.addRow([...lead, ...TOPLINE_COLUMNS]).font = { bold: true };
+  const pct = new Set(["share", "se", "moe", "ci_low", "ci_high"]);
+  rows.forEach((r, i) => {
+    const row = ws.addRow([
+      ...(extra ? [extra.values[i] ?? null] : []),
+      ...TOPLINE_COLUMNS.map((c) => r[c]),
+    ]);
+    TOPLINE_COLUMNS.forEach((c, j) => {
+      if (pct.has(c)) row.getCell(lead.length + j + 1).numFmt = "0.0%";
+    });
+  });
+  legendSheet(
+    wb,
+    [
+      ["Share", "Weighted share of the answer among the audience's respondents who were asked"],
+      ["Margin of error", `qt(1 − α/2, df) · SE at ${level * 100}% (design-based SE)`],
+      ["n", "Unweighted respondents in the base; count: who gave the answer"],
+    ],
+    undefined,
+    names.legend,
+  );
 }

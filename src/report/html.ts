@@ -7,6 +7,8 @@
  *
  * Deterministic: the same model gives the same bytes (no clock unless `generatedAt` is given).
  */
+
+import { cellLetters } from "../io/survey-tables.ts";
 import { countryName } from "../study/findings.ts";
 import {
   biasChart,
@@ -35,7 +37,14 @@ import {
   signed,
   slug,
 } from "./format.ts";
-import type { Finding, IndexModel, ReportModel, SpecFile } from "./model.ts";
+import type {
+  BannerModel,
+  Finding,
+  IndexModel,
+  ReportModel,
+  SpecFile,
+  ToplineModel,
+} from "./model.ts";
 
 export interface HtmlOptions {
   /** An ISO time printed as "Generated …" (left out by default so the bytes depend on the run only). */
@@ -64,6 +73,8 @@ export const SECTION_TITLES = {
   ranking: "Index ranking",
   pillars: "Pillar profiles",
   survey: "Head to head: how publics rate the targets",
+  topline: "Topline: every answer by audience",
+  banner: "Banner table: audiences and segments compared",
   drivers: "Drivers of favourability",
   media: "Media tone and bias",
   sensitivity: "Sensitivity analysis",
@@ -107,6 +118,8 @@ export function renderHtml(m: ReportModel, o: HtmlOptions = {}): string {
     if (m.index.pillars.length) sections.push(pillarSection(m, m.index, charts));
   }
   if (m.survey) sections.push(surveySection(m, charts));
+  if (m.topline?.rows.length) sections.push(toplineSection(m.topline));
+  if (m.banner?.table.rows.length) sections.push(bannerSection(m.banner));
   if (m.drivers?.length) sections.push(driversSection(m, charts));
   if (m.media) sections.push(mediaSection(m, charts));
   if (m.index) sections.push(sensitivitySection(m, m.index, charts));
@@ -175,6 +188,12 @@ td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 tr{break-inside:avoid;page-break-inside:avoid}
 thead{display:table-header-group}
 tr.target td{background:#eef5fb}
+table.banner{font-size:7.4pt}
+table.banner th,table.banner td{padding:.5mm .9mm}
+table.banner .sig{font-weight:bold;color:#0072B2;font-size:6.6pt;overflow-wrap:anywhere}
+table.banner tr.q td{background:#f3f3f3;border-bottom:none}
+table.banner td.n{white-space:normal;min-width:7mm}
+tr.dk td{color:#555}
 ul.findings{list-style:none;padding:0;margin:0}
 ul.findings li{margin:0 0 2.5mm;break-inside:avoid;page-break-inside:avoid}
 ul.findings .stmt{margin:0}
@@ -466,6 +485,133 @@ function surveySection(m: ReportModel, charts: Map<string, Chart>): Section {
     );
   }
   return { id: "survey", title: SECTION_TITLES.survey, body };
+}
+
+/** A wave clause for captions: " (wave 2)" or "". */
+const waveNote = (w: string | null) => (w ? ` (wave ${esc(w)})` : "");
+
+/**
+ * The topline: one table per question, answers down, audiences across, each cell the weighted %
+ * with its margin of error (± at the topline's level) and the audience's base n below.
+ */
+function toplineSection(t: ToplineModel): Section {
+  const lv = `${Math.round(t.level * 100)}%`;
+  const questions = [...new Set(t.rows.map((r) => r.column))];
+  let body = `<p>Every answer's weighted share among the respondents of each audience who were asked${waveNote(t.wave)}, with its design-based margin of error at ${lv} (± points: the t quantile times the SE, as R <code>confint(svyby(...), df = degf(design))</code>). Don't-know answers ${t.rows.some((r) => r.dont_know) ? "are kept in the base (Pew's convention), so the shares of a question sum to 100%" : "are not in the base"}. All waves and audiences are in the workbook (sheet Topline and table survey_topline).</p>`;
+  for (const q of questions) {
+    const rows = t.rows.filter((r) => r.column === q);
+    const audsAll = [...new Set(rows.map((r) => r.audience))];
+    const answers = [...new Set(rows.map((r) => r.code))];
+    const at = new Map(rows.map((r) => [`${r.code}\u0000${r.audience}`, r]));
+    const first = rows[0]!;
+    body += `<h3>${esc(first.question)} <span class="note">(${esc(plainName(first.target))}, ${esc(first.attribute)}; ${esc(q)})</span></h3>`;
+    for (let k = 0; k < audsAll.length; k += BANNER_COLUMNS_PER_TABLE) {
+      const auds = audsAll.slice(k, k + BANNER_COLUMNS_PER_TABLE);
+      const cells = answers.map((code) => [
+        esc(rows.find((r) => r.code === code)!.answer),
+        ...auds.map((a) => {
+          const r = at.get(`${code}\u0000${a}`);
+          return r
+            ? `${pct(r.share)}<br><span class="note">±${fixed(r.moe * 100, 1)}</span>`
+            : MISSING;
+        }),
+      ]);
+      const nRow = [
+        "<em>n</em>",
+        ...auds.map((a) => {
+          const r = rows.find((x) => x.audience === a);
+          return r ? int(r.n) : MISSING;
+        }),
+      ];
+      body += table(["Answer", ...auds.map((a) => plainName(a, a))], [...cells, nRow], {
+        num: [false, ...auds.map(() => true)],
+        rowClass: [
+          ...answers.map((c) => (rows.find((r) => r.code === c)?.dont_know ? "dk" : undefined)),
+          undefined,
+        ],
+      }).replace("<table>", '<table class="banner">');
+    }
+  }
+  return { id: "topline", title: SECTION_TITLES.topline, body };
+}
+
+/**
+ * The banner table: rows the answers (or rating means), columns Total and each column
+ * variable's categories with their letters; a cell's letters name the columns of the same
+ * variable it is significantly higher than (survey/banner.ts), with the legend below.
+ */
+/** Data columns per printed banner table (a larger column variable is split over tables). */
+const BANNER_COLUMNS_PER_TABLE = 8;
+
+function bannerSection(b: BannerModel): Section {
+  const t = b.table;
+  // Total, then the column variables in chunks that fit the page, whole variables together
+  // where they fit (letters name columns of the same variable, listed below the tables).
+  const byGroup = new Map<number, number[]>();
+  t.columns.forEach((c, j) => {
+    if (c.group >= 0) byGroup.set(c.group, [...(byGroup.get(c.group) ?? []), j]);
+  });
+  const total = t.columns.findIndex((c) => c.group < 0);
+  const chunks: number[][] = [];
+  for (const cols of byGroup.values()) {
+    const last = chunks.at(-1);
+    if (last && last.length + cols.length <= BANNER_COLUMNS_PER_TABLE) last.push(...cols);
+    else
+      for (let k = 0; k < cols.length; k += BANNER_COLUMNS_PER_TABLE)
+        chunks.push(cols.slice(k, k + BANNER_COLUMNS_PER_TABLE));
+  }
+  const letters = t.columns
+    .filter((c) => c.letter)
+    .map((c) => `${esc(c.letter)} = ${esc(c.name.replaceAll("_", " "))} ${esc(c.label)}`)
+    .join("; ");
+  let body = `<p>${t.rows[0]?.kind === "mean" ? "Each rating's mean score" : "Each answer's weighted share"} in every audience and segment${waveNote(b.wave)}; each column is a domain of the full design. ${t.level === null ? "No significance tests were asked for." : `A letter under a cell names a column of the same variable that the cell is significantly higher than at ${Math.round(t.level * 100)}% (${esc(t.test)}). The Total column is not tested.`}</p>`;
+  for (const chunk of chunks) body += bannerPart(t, total >= 0 ? [total, ...chunk] : chunk);
+  body += `<p class="note">Letters: ${letters}. Every wave, cell and pairwise test (difference, SE, t, p and adjusted p) is in the workbook (sheets Banner and Banner legend; tables survey_banner and survey_banner_tests).</p>`;
+  if (b.all.length > 1)
+    body += `<p class="note">The banner is shown for wave ${esc(b.wave ?? "")} of ${b.all.length}.</p>`;
+  return { id: "banner", title: SECTION_TITLES.banner, body };
+}
+
+/** One printed table of a banner: its rows over the columns `cols` (indices into t.columns). */
+function bannerPart(t: BannerModel["table"], cols: number[]): string {
+  const groups: { name: string; span: number }[] = [];
+  for (const j of cols) {
+    const c = t.columns[j]!;
+    const name = c.letter ? c.name : "";
+    const g = groups.at(-1);
+    if (g && g.name === name && c.letter) g.span++;
+    else groups.push({ name, span: 1 });
+  }
+  const head1 = `<tr><th></th>${groups.map((g) => `<th colspan="${g.span}">${esc(g.name.replaceAll("_", " "))}</th>`).join("")}</tr>`;
+  const head2 = `<tr><th>Answer</th>${cols
+    .map((j) => {
+      const c = t.columns[j]!;
+      return `<th class="n">${esc(plainName(c.label, c.label))}${c.letter ? ` (${esc(c.letter)})` : ""}</th>`;
+    })
+    .join("")}</tr>`;
+  const f = (x: number, kind: string) => (kind === "share" ? pct(x) : fixed(x, 2));
+  const rows = t.rows
+    .map((r, i) => {
+      const head =
+        r.kind === "share" && (i === 0 || t.rows[i - 1]!.column !== r.column)
+          ? `<tr class="q"><td colspan="${cols.length + 1}"><strong>${esc(r.column)}</strong> ${esc(plainName(r.target))}, ${esc(r.attribute)}: <span class="note">${esc(r.question)}</span></td></tr>`
+          : "";
+      const label =
+        r.kind === "mean"
+          ? `<strong>${esc(r.column)}</strong> ${esc(plainName(r.target))}, ${esc(r.attribute)} <span class="note">(mean)</span>`
+          : esc(r.answer);
+      const cells = cols.map((j) => {
+        const c = r.cells[j]!;
+        const l = cellLetters(c.letters);
+        return `<td class="n">${Number.isFinite(c.estimate) && c.n > 0 ? f(c.estimate, r.kind) : MISSING}${l ? `<br><span class="sig">${esc(l)}</span>` : ""}</td>`;
+      });
+      return `${head}<tr><td>${label}</td>${cells.join("")}</tr>`;
+    })
+    .join("");
+  const nRow = `<tr><td><em>n (first row)</em></td>${cols
+    .map((j) => `<td class="n">${int(t.rows[0]?.cells[j]?.n ?? Number.NaN)}</td>`)
+    .join("")}</tr>`;
+  return `<table class="banner"><thead>${head1}${head2}</thead><tbody>${rows}${nRow}</tbody></table>`;
 }
 
 function driversSection(m: ReportModel, charts: Map<string, Chart>): Section {

@@ -15,6 +15,9 @@ import { sha256File } from "../io/write.ts";
 import { storePath, withStore } from "../store/db.ts";
 import { readRun, readTableIn } from "../store/read.ts";
 import type { Cell, RunInfo, TableData } from "../store/types.ts";
+import { bannersFromTables } from "../study/banner-rows.ts";
+import type { BannerTable } from "../survey/banner.ts";
+import { TOPLINE_COLUMNS, type ToplineRow } from "../survey/topline.ts";
 import { num, plainName } from "./format.ts";
 
 /** A table row keyed by column name. */
@@ -233,6 +236,24 @@ export interface SurveyModel {
   respondents: number;
 }
 
+/** The topline of the wave shown (the last), as the build stored it (table survey_topline). */
+export interface ToplineModel {
+  wave: string | null;
+  /** Confidence level of the margins of error (stored with every row). */
+  level: number;
+  rows: ToplineRow[];
+  /** Every wave's rows ("" when the study has no waves), in stored order. */
+  all: { wave: string; row: ToplineRow }[];
+}
+
+/** The banner table of the wave shown (the last), rebuilt from survey_banner*. */
+export interface BannerModel {
+  wave: string | null;
+  table: BannerTable;
+  /** Every wave's banner, in stored order. */
+  all: { wave: string; table: BannerTable }[];
+}
+
 export interface DriverRow {
   predictor: string;
   group: string;
@@ -343,6 +364,8 @@ export interface ReportModel {
   findings: Finding[];
   index?: IndexModel;
   survey?: SurveyModel;
+  topline?: ToplineModel;
+  banner?: BannerModel;
   drivers?: DriversAnalysis[];
   media?: MediaModel;
 }
@@ -407,6 +430,12 @@ export function reportModel(run: LoadedRun): ReportModel {
   };
   if (tables.index_scores) m.index = indexModel(tables);
   if (tables.survey_ratings || tables.survey_head_to_head) m.survey = surveyModel(tables, targets);
+  if (tables.survey_topline) m.topline = toplineModel(tables);
+  if (tables.survey_banner_info) {
+    const all = bannersFromTables(tables);
+    const last = all.at(-1);
+    if (last) m.banner = { wave: last.wave === "" ? null : last.wave, table: last.table, all };
+  }
   if (tables.drivers_importance) m.drivers = driversModel(tables);
   if (tables.media_tone || tables.media_tone_overall) m.media = mediaModel(tables, config);
   return m;
@@ -576,6 +605,32 @@ function surveyModel(tables: Record<string, TableData>, targets: string[]): Surv
     ratings: points,
     respondents: [...base.values()].reduce((a, b) => a + b, 0),
   };
+}
+
+/** The topline rows of the last wave, typed back from the stored table. */
+function toplineModel(tables: Record<string, TableData>): ToplineModel {
+  const all = records(tables.survey_topline);
+  const waves = sortWaves([...new Set(all.map((r) => str(r.wave)).filter((w) => w !== ""))]);
+  const wave = waves.at(-1) ?? null;
+  const texts = new Set<string>([
+    "column",
+    "target",
+    "attribute",
+    "question",
+    "code",
+    "answer",
+    "audience_variable",
+    "audience",
+  ]);
+  const typed = all.map((r) => {
+    const o: Record<string, unknown> = {};
+    for (const c of TOPLINE_COLUMNS)
+      o[c] = c === "dont_know" ? bool(r[c]) : texts.has(c) ? str(r[c]) : num(r[c]);
+    return { wave: str(r.wave), row: o as unknown as ToplineRow };
+  });
+  const rows = typed.filter((r) => wave === null || r.wave === wave).map((r) => r.row);
+  const level = num(all[0]?.level);
+  return { wave, level: Number.isFinite(level) ? level : 0.95, rows, all: typed };
 }
 
 function driversModel(tables: Record<string, TableData>): DriversAnalysis[] {

@@ -5,6 +5,7 @@
  * sheet. Sheet names are the table names, cut to Excel's 31 characters and made unique.
  */
 import type * as ExcelJS from "exceljs";
+import { addBannerSheets, addToplineSheets } from "../io/survey-tables.ts";
 import type { Cell } from "../store/types.ts";
 import type { LoadedRun, ReportModel } from "./model.ts";
 
@@ -46,6 +47,30 @@ const DESCRIPTIONS: [RegExp, string][] = [
   [
     /^survey_head_to_head$/,
     "Paired comparisons of two targets rated by the same respondents: difference, linearised SE, interval, leader and significance.",
+  ],
+  [
+    /^survey_topline$/,
+    "Topline: every answer's weighted share with its design-based SE, margin of error, interval, base n and count, by wave and audience.",
+  ],
+  [
+    /^survey_banner$/,
+    "Banner table cells: per wave, row (answer or rating mean) and column (Total, audiences, segments), the estimate, SE, n and the letters of the columns it is significantly higher than.",
+  ],
+  [
+    /^survey_banner_tests$/,
+    "The pairwise tests behind the banner letters: column a minus b, SE (with the covariance), t, p and adjusted p.",
+  ],
+  [
+    /^survey_banner_info$/,
+    "The banner's test, confidence level, adjustment and degrees of freedom per wave.",
+  ],
+  [
+    /^survey_crosstab$/,
+    "Weighted crosstabs of each rating by each segment, per wave and audience: counts, column % with design-based SE and interval, n.",
+  ],
+  [
+    /^survey_crosstab_tests$/,
+    "Rao-Scott (or Wald) tests of independence of each rating by each segment, per wave and audience: statistic, ndf, ddf (or df), p-value.",
   ],
   [
     /^drivers_importance$/,
@@ -173,7 +198,7 @@ export async function renderXlsx(run: LoadedRun, m: ReportModel): Promise<Buffer
   wb.title = m.study;
   wb.subject = `Run ${m.runId}${m.synthetic ? " (synthetic data)" : ""}`;
   const names = sheetNames(run.info.tables);
-  readmeSheet(wb, m, names);
+  readmeSheet(wb, m, names, formattedSheets(m));
   for (const table of run.info.tables) {
     const t = run.tables[table];
     if (!t) continue;
@@ -185,11 +210,60 @@ export async function renderXlsx(run: LoadedRun, m: ReportModel): Promise<Buffer
       c.width = Math.min(40, Math.max(8, (t.columns[j]?.length ?? 6) + 2));
     });
   }
+  // The topline and banners formatted as `softpower survey topline|banner --out FILE.xlsx` writes
+  // them (percentages, letters in the cells, legends), after the stored tables.
+  if (m.topline)
+    addToplineSheets(
+      wb,
+      m.topline.all.map((r) => r.row),
+      m.topline.level,
+      { topline: "Topline", legend: "Topline legend" },
+      m.topline.all.some((r) => r.wave !== "")
+        ? { name: "wave", values: m.topline.all.map((r) => r.wave) }
+        : null,
+    );
+  for (const [i, b] of (m.banner?.all ?? []).entries())
+    addBannerSheets(wb, b.table, bannerSheetNames(b.wave, i));
   const buf = await wb.xlsx.writeBuffer();
   return Buffer.from(buf as ArrayBuffer);
 }
 
-function readmeSheet(wb: ExcelJS.Workbook, m: ReportModel, names: Map<string, string>): void {
+/** Sheet names of a wave's banner: "Banner" and "Banner legend", or "Banner w2"… with waves. */
+function bannerSheetNames(wave: string, i: number): { banner: string; legend: string } {
+  const tag = wave === "" ? "" : ` w${wave.replace(/[[\]:*?/\\']/g, "_").slice(0, 12) || i + 1}`;
+  return { banner: `Banner${tag}`, legend: `Banner${tag} legend` };
+}
+
+/** The formatted survey sheets the workbook adds after the tables, with what they hold. */
+export function formattedSheets(m: ReportModel): [string, string][] {
+  const out: [string, string][] = [];
+  if (m.topline)
+    out.push(
+      [
+        "Topline",
+        "The topline formatted: every answer's % with its margin of error and n, by audience (from survey_topline).",
+      ],
+      ["Topline legend", "How to read the topline: share, margin of error, n."],
+    );
+  for (const [i, b] of (m.banner?.all ?? []).entries()) {
+    const n = bannerSheetNames(b.wave, i);
+    out.push(
+      [
+        n.banner,
+        `The banner table${b.wave ? ` of wave ${b.wave}` : ""}: % (or mean), n and significance letters per column (from survey_banner).`,
+      ],
+      [n.legend, "The banner's letters, test, confidence level and adjustment."],
+    );
+  }
+  return out;
+}
+
+function readmeSheet(
+  wb: ExcelJS.Workbook,
+  m: ReportModel,
+  names: Map<string, string>,
+  formatted: [string, string][],
+): void {
   const ws = wb.addWorksheet("README");
   ws.columns = [{ width: 34 }, { width: 60 }, { width: 12 }, { width: 16 }, { width: 70 }];
   const title = ws.addRow(["Soft Power Observatory results workbook"]);
@@ -237,6 +311,7 @@ function readmeSheet(wb: ExcelJS.Workbook, m: ReportModel, names: Map<string, st
       t.columns.length,
       `${t.name}: ${t.columns.join(", ")}`,
     ]);
+  for (const [sheet, what] of formatted) ws.addRow([sheet, what]);
   ws.addRow([]);
   const ih = ws.addRow(["Input (role)", "File", "Rows", "", "SHA-256"]);
   ih.font = { bold: true };

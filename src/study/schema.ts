@@ -65,6 +65,76 @@ export const IndexSectionSchema = z
     path: ["years"],
   });
 
+const confidence = z
+  .number()
+  .gt(0, "expected a confidence level in (0, 1), e.g. 0.95")
+  .lt(1, "expected a confidence level in (0, 1), e.g. 0.95");
+
+/**
+ * survey.tables: the topline, the banner table and the crosstab tests the build makes from the
+ * ratings map (survey/topline.ts, banner.ts, crosstab.ts), per wave. Each is on by default;
+ * `false` turns one off, an object sets its options.
+ */
+export const SurveyTablesSchema = z
+  .object({
+    /** Every answer's weighted % with its margin of error and n, by audience. */
+    topline: z
+      .union([
+        z.boolean(),
+        z
+          .object({
+            /** Confidence level of the margin of error (default the ratings map's level). */
+            level: confidence.optional(),
+            /** Don't know in the base of the % (default the map's dont_know: Pew keeps it). */
+            dont_know: z.enum(["keep", "drop"]).optional(),
+            /** t quantile's df: the whole design's (default) or the audience subset's. */
+            df: z.enum(["design", "domain"]).default("design"),
+            /** Add a Total audience first. */
+            total: z.boolean().default(false),
+          })
+          .strict(),
+      ])
+      .default(true),
+    /** Rows = answers (or rating means), columns = Total, audiences and segments, with letters. */
+    banner: z
+      .union([
+        z.boolean(),
+        z
+          .object({
+            /** Column variables: "audience", segments of the ratings map, data variables (default audience and the segments). */
+            cols: z.array(z.string().min(1)).min(1).optional(),
+            /** Rows: every answer's % or each rating's mean (default: the map's measure, share → answers). */
+            rows: z.enum(["answers", "means"]).optional(),
+            /** Confidence level of the significance letters (default 0.95); false: no letters. */
+            letters: z.union([confidence, z.literal(false)]).default(0.95),
+            /** Multiple-comparison adjustment of a row's pairwise p-values within a column variable. */
+            adjust: z.enum(["none", "bonferroni", "holm"]).default("none"),
+            dont_know: z.enum(["keep", "drop"]).optional(),
+          })
+          .strict(),
+      ])
+      .default(true),
+    /** Rao-Scott tests of independence of each rating by each segment, within each audience and overall. */
+    crosstab: z
+      .union([
+        z.boolean(),
+        z
+          .object({
+            /** Rating columns (default every rating of the map). */
+            ratings: z.array(z.string().min(1)).min(1).optional(),
+            /** Segments of the ratings map (default survey.segments, else all). */
+            segments: z.array(z.string().min(1)).min(1).optional(),
+            /** The statistic, as R svychisq: F (Rao-Scott second order, default), Chisq, Wald, adjWald. */
+            test: z.enum(["F", "Chisq", "Wald", "adjWald"]).default("F"),
+            /** Confidence level of the column-% intervals (default the map's level). */
+            level: confidence.optional(),
+          })
+          .strict(),
+      ])
+      .default(true),
+  })
+  .strict();
+
 export const SurveySectionSchema = z
   .object({
     data: path,
@@ -78,6 +148,8 @@ export const SurveySectionSchema = z
     wave: z.string().optional(),
     /** Audience values → ISO3 where the audience variable does not hold ISO3 codes. */
     audience_codes: z.record(z.string(), iso3).optional(),
+    /** Topline, banner table and crosstab tests (all on by default; see SurveyTablesSchema). */
+    tables: SurveyTablesSchema.default({ topline: true, banner: true, crosstab: true }),
     /**
      * Replicate-weight variance instead of linearisation (R `as.svrepdesign`), applied before
      * the calibration (each replicate recalibrated, as R). `count`: bootstrap/subbootstrap
@@ -289,6 +361,7 @@ export const StudySchema = z
 export type Study = z.output<typeof StudySchema>;
 export type IndexSection = z.output<typeof IndexSectionSchema>;
 export type SurveySection = z.output<typeof SurveySectionSchema>;
+export type SurveyTablesSection = z.output<typeof SurveyTablesSchema>;
 export type DriversSection = z.output<typeof DriversSectionSchema>;
 export type MediaSection = z.output<typeof MediaSectionSchema>;
 export type TechSection = z.output<typeof TechSectionSchema>;

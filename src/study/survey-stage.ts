@@ -15,6 +15,11 @@ import {
 import { applyRecode } from "../survey/recode.ts";
 import { asReplicateDesign } from "../survey/replicates.ts";
 import type { LoadedStudy } from "./load.ts";
+import {
+  surveyTablesData,
+  type WaveSurveyTables,
+  waveSurveyTables,
+} from "./survey-tables-stage.ts";
 
 /** Ratings and head-to-head comparisons of one wave ("" when the study has no waves). */
 export interface WavePerceptions {
@@ -34,7 +39,8 @@ export interface SurveyStageResult {
 /**
  * The survey stage of a study: reads the respondent data, applies recodes, builds the design
  * (replicate weights when survey.replicates asks, and calibration) per wave and estimates every target × attribute rating by audience and
- * segment with the paired head-to-head comparisons (survey/perceptions.ts).
+ * segment with the paired head-to-head comparisons (survey/perceptions.ts), then the topline,
+ * banner and crosstab tests survey.tables asks for (survey-tables-stage.ts).
  */
 export async function surveyStage(study: LoadedStudy): Promise<SurveyStageResult> {
   const sv = study.survey!;
@@ -52,6 +58,14 @@ export async function surveyStage(study: LoadedStudy): Promise<SurveyStageResult
     });
   } else waves.push({ label: "", frame });
   const out: WavePerceptions[] = [];
+  const iso = audienceMapper(study);
+  const tablesIn = {
+    map: sv.ratings,
+    segments: sv.segments,
+    options: study.config.survey?.tables ?? { topline: true, banner: true, crosstab: true },
+    iso3: iso,
+  };
+  const waveTables: { wave: string; tables: WaveSurveyTables }[] = [];
   for (const w of waves) {
     let design = buildDesign(w.frame, sv.design);
     if (sv.replicates) {
@@ -78,6 +92,7 @@ export async function surveyStage(study: LoadedStudy): Promise<SurveyStageResult
       throw e;
     }
     out.push({ wave: w.label, ratings: r.ratings, headToHead: r.headToHead });
+    waveTables.push({ wave: w.label, tables: waveSurveyTables(design, tablesIn, w.label) });
   }
   const measure = sv.ratings.measure;
   const ratingCols = [
@@ -86,7 +101,6 @@ export async function surveyStage(study: LoadedStudy): Promise<SurveyStageResult
     ...RATING_COLUMNS.slice(4),
   ] as const;
   const h2hCols = HEAD_TO_HEAD_COLUMNS;
-  const iso = audienceMapper(study);
   const tables: Record<string, TableData> = {
     survey_ratings: {
       columns: ["wave", "audience_iso3", ...ratingCols],
@@ -108,6 +122,7 @@ export async function surveyStage(study: LoadedStudy): Promise<SurveyStageResult
         w.headToHead.map((r) => [w.wave, iso(r.audience), ...h2hCols.map((c) => r[c])]),
       ),
     },
+    ...surveyTablesData(waveTables),
   };
   // Downstream (polling, tech) uses the ratings' primary measure only.
   const primary = out.map((w) => ({

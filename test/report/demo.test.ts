@@ -121,6 +121,8 @@ describe("HTML report of the demo study", () => {
       SECTION_TITLES.ranking,
       SECTION_TITLES.pillars,
       SECTION_TITLES.survey,
+      SECTION_TITLES.topline,
+      SECTION_TITLES.banner,
       SECTION_TITLES.drivers,
       SECTION_TITLES.media,
       SECTION_TITLES.sensitivity,

@@ -131,10 +131,15 @@ export async function expectWorkbookEqualsRun(dir: string, xlsxPath: string): Pr
   await wb.xlsx.load((await readFile(xlsxPath)) as unknown as ExcelJS.Buffer);
   const info = await readRun(storePath(dir), "latest");
   const names = sheetNames(info.tables);
-  expect(wb.worksheets.map((w) => w.name)).toEqual([
+  // The stored tables, then the formatted topline and banner sheets (with their legends).
+  const sheets = wb.worksheets.map((w) => w.name);
+  expect(sheets.slice(0, info.tables.length + 1)).toEqual([
     "README",
     ...info.tables.map((t) => names.get(t)),
   ]);
+  for (const extra of sheets.slice(info.tables.length + 1))
+    expect(extra).toMatch(/^(Topline|Banner)( w[^ ]+)?( legend)?$/);
+  if (info.tables.includes("survey_banner")) expect(sheets).toContain("Topline");
   const readme = wb.getWorksheet("README")!;
   const readmeText: string[] = [];
   readme.eachRow((row) => {

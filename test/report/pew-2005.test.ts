@@ -55,6 +55,8 @@ describe.skipIf(!hasShared)("reports of examples/pew-2005 (shared real data)", (
     expect(headings(html)).toEqual([
       SECTION_TITLES.summary,
       SECTION_TITLES.survey,
+      SECTION_TITLES.topline,
+      SECTION_TITLES.banner,
       SECTION_TITLES.methodology,
     ]);
     expect(html).toContain("Not part of this study: composite index, key drivers, news tone.");
