@@ -13,6 +13,7 @@
  *   /api/studies/:study/runs/:run/stages/:stage    index_stage_<stage>
  *   /api/studies/:study/runs/:run/sensitivity      index_sensitivity, else index_uncertainty
  *   /api/studies/:study/runs/:run/survey/ratings | survey/head-to-head
+ *   /api/studies/:study/runs/:run/survey/crosstab  { tests, cells } (survey_crosstab_tests, survey_crosstab)
  *   /api/studies/:study/runs/:run/drivers          { importance, diff, ranks, fit }
  *   /api/studies/:study/runs/:run/media/tone | media/frames | media/bias | media/evidence
  *   /api/studies/:study/runs/:run/findings
@@ -95,6 +96,7 @@ const ENDPOINTS = [
   "/api/studies/:study/runs/:run/sensitivity",
   "/api/studies/:study/runs/:run/survey/ratings",
   "/api/studies/:study/runs/:run/survey/head-to-head",
+  "/api/studies/:study/runs/:run/survey/crosstab",
   "/api/studies/:study/runs/:run/drivers",
   "/api/studies/:study/runs/:run/media/tone",
   "/api/studies/:study/runs/:run/media/frames",
@@ -499,6 +501,12 @@ export function createApp(options: AppOptions): Hono {
   });
   runRoute("/survey/ratings", (ctx) => tablePayload(ctx, "survey_ratings"));
   runRoute("/survey/head-to-head", (ctx) => tablePayload(ctx, "survey_head_to_head"));
+  runRoute("/survey/crosstab", (ctx) =>
+    compositePayload(ctx, [
+      ["tests", "survey_crosstab_tests"],
+      ["cells", "survey_crosstab"],
+    ]),
+  );
   runRoute("/drivers", (ctx) =>
     compositePayload(ctx, [
       ["importance", "drivers_importance"],

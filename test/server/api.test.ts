@@ -348,6 +348,22 @@ describe("views", () => {
       expect(drivers[part]?.rows, part).toEqual((await table(name)).rows);
   });
 
+  it("survey/crosstab: the stored Rao-Scott tests and column % tables, filtered and validated", async () => {
+    const all = await json<Record<string, TableData | null>>(run("/survey/crosstab"));
+    expect(all.tests?.rows).toEqual((await table("survey_crosstab_tests")).rows);
+    expect(all.cells?.rows).toEqual((await table("survey_crosstab")).rows);
+    const one = await json<TableData>(
+      run("/survey/crosstab?part=tests&wave=1&audience=JPN&column=usa_fav&segment=gender"),
+    );
+    expect(one.rows.length).toBe(1);
+    expect(await error(run("/survey/crosstab?part=../../etc"), 400)).toMatch(
+      /part "\.\.\/\.\.\/etc" is not valid: use one of tests, cells/,
+    );
+    expect(await error(run("/survey/crosstab?part=cells&colour=red"), 400)).toMatch(
+      /unknown query parameter "colour": it is not a column of survey_crosstab/,
+    );
+  });
+
   it("a view whose table the run lacks is a 404 naming the study section that produces it", async () => {
     expect(await error(run("/survey/head-to-head", "mini"), 404)).toBe(
       `run ${MINI_IDS[2]} of study mini has no table survey_head_to_head: it is produced by the survey section of study.yaml (survey: data, design, ratings)`,
