@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { rename, rm, stat } from "node:fs/promises";
-import { hostname } from "node:os";
+import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Job, Worker } from "bullmq";
 import type { Piscina } from "piscina";
@@ -22,7 +22,7 @@ export const PART_COLUMNS =
 
 /**
  * Scores one shard into `OUT/part-<id>.parquet` with the one-machine code (scoreCorpus over the
- * shard's byte range), atomically: mention rows go to a hidden temporary CSV, DuckDB converts it
+ * shard's byte range), atomically: mention rows go to a hidden temporary CSV on the local disk, DuckDB converts it
  * to a hidden temporary Parquet file, which is renamed into place. A retry of the same shard
  * writes the same rows under the same name.
  *
@@ -41,7 +41,9 @@ export async function scoreShard(
   if (st.size !== s.size || st.mtimeMs !== s.mtimeMs)
     throw new Error(`${s.file}: changed since the corpus was split (size or mtime)`);
   const tag = `${hostname()}-${process.pid}`;
-  const tmpCsv = join(j.out, `.part-${id}.tmp-${tag}.csv`);
+  // The rows' CSV (several times the Parquet part's size) stays on the worker's local disk; only
+  // the Parquet file is written to the shared folder (hidden, then renamed there).
+  const tmpCsv = join(tmpdir(), `.part-${id}.tmp-${tag}.csv`);
   const tmpParquet = join(j.out, `.part-${id}.tmp-${tag}.parquet`);
   const part = join(j.out, `part-${id}.parquet`);
   try {
@@ -55,9 +57,14 @@ export async function scoreShard(
       ...(o.pool ? { pool: o.pool } : {}),
     });
     const t1 = Date.now();
-    await duckQuery([
-      `COPY (SELECT * FROM read_csv(${sqlString(tmpCsv)}, header = true, columns = ${PART_COLUMNS})) TO ${sqlString(tmpParquet)} (FORMAT parquet)`,
-    ]);
+    // DuckDB on the worker's own thread budget (by default it takes every core, which the
+    // other workers of the machine are using); the CSV's dialect is ours, nothing to sniff.
+    await duckQuery(
+      [
+        `COPY (SELECT * FROM read_csv(${sqlString(tmpCsv)}, header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', columns = ${PART_COLUMNS})) TO ${sqlString(tmpParquet)} (FORMAT parquet)`,
+      ],
+      { threads: o.threads },
+    );
     const t2 = Date.now();
     const { testDelayMs } = fleetTimings();
     if (testDelayMs) await new Promise((r) => setTimeout(r, testDelayMs));
