@@ -334,6 +334,33 @@ describe("dashboard in Chromium", () => {
     expect(drain()).toEqual([]);
   });
 
+  it("the head-to-head test panel shows the stored Rao-Scott F and column % of a rating by segment", async () => {
+    await goto("#/head-to-head?study=demo");
+    const panel = page.locator("[data-testid=xtab-panel]");
+    await panel.waitFor();
+    await page.locator("#h2h-wave").selectOption("1");
+    await page.locator("#xtab-rating").selectOption("usa_fav");
+    await page.locator("#xtab-segment").selectOption("gender");
+    await page.locator("#xtab-audience").selectOption("JPN");
+    const q = "wave=1&column=usa_fav&segment=gender&audience_iso3=JPN";
+    const [test] = rowObjects(
+      await api<ApiTable>(`api/studies/demo/runs/latest/survey/crosstab?part=tests&${q}`),
+    );
+    const cells = rowObjects(
+      await api<ApiTable>(`api/studies/demo/runs/latest/survey/crosstab?part=cells&${q}`),
+    );
+    const shown = page.locator("[data-testid=xtab-test]");
+    await expect.poll(() => shown.getAttribute("data-statistic")).toBe(String(test!.statistic));
+    expect(await shown.getAttribute("data-ddf")).toBe(String(test!.ddf));
+    expect(await shown.getAttribute("data-p")).toBe(String(test!.p_value));
+    const props = await page
+      .locator("[data-testid=xtab-cells] td")
+      .evaluateAll((els) => els.map((e) => e.getAttribute("data-col-prop")));
+    expect(props.map(Number).sort()).toEqual(cells.map((c) => Number(c.col_prop)).sort());
+    await shot("head-to-head-test");
+    expect(drain()).toEqual([]);
+  });
+
   it("every page loads without console errors and shows the synthetic-data banner", async () => {
     for (const p of PAGES) {
       await goto(`#/${p}?study=demo`);

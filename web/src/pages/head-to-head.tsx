@@ -18,6 +18,7 @@ import { countryName } from "../countries.ts";
 import { distinct, fmt, num, truthy } from "../format.ts";
 import { A_AHEAD, B_AHEAD, DIVERGING } from "../palette.ts";
 import { updateParams } from "../route.ts";
+import { CrosstabTestPanel } from "./crosstab-test.tsx";
 
 const TABLES = ["survey_head_to_head"] as const;
 
@@ -250,6 +251,7 @@ function Matrix(props: { ctx: PageContext; rows: Row[] }) {
           </tbody>
         </table>
       </section>
+      <CrosstabTestPanel ctx={ctx} wave={wave} />
       <Chart
         id={`forest-${a}-${b}-${attribute}`}
         title={`${attribute}: ${name(a)} minus ${name(b)} by audience`}
