@@ -3,6 +3,8 @@
  * functions called directly on the same design, and the stored banner rows read back to the same
  * BannerTable (study/banner-rows.ts). Demo data (synthetic, in the repo), wave 1.
  */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readSurveyFrame } from "../../src/io/survey-data.ts";
@@ -78,5 +80,18 @@ describe("survey tables of a build equal the engine's", () => {
       (r) => r[2] === "Total" && r[6] === "gender",
     );
     expect(stored.map((r) => r[11])).toEqual(cells.cells.map((c) => c.colProp));
+  });
+});
+
+describe("survey.tables in study.yaml", () => {
+  it("a bad option names the key and the line", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sp-tables-"));
+    writeFileSync(
+      join(dir, "study.yaml"),
+      "name: x\ntargets: [USA]\nsurvey:\n  data: s.csv\n  design: d.json\n  ratings: r.json\n  tables:\n    banner: { letters: 2 }\n",
+    );
+    await expect(loadStudy(dir)).rejects.toThrow(
+      /survey\.tables\.banner.*line 8|line 8.*survey\.tables\.banner/s,
+    );
   });
 });
