@@ -28,27 +28,29 @@ export function parseConfig<S extends z.ZodType>(
   const raw: unknown = doc.toJS();
   const r = schema.safeParse(raw ?? {});
   if (r.success) return r.data;
-  const messages = branchIssues(r.error.issues).slice(0, 5).map((issue) => {
-    const path = issue.path.map((p) => (typeof p === "symbol" ? String(p) : p));
-    const keys = "keys" in issue && Array.isArray(issue.keys) ? (issue.keys as string[]) : [];
-    // For an unknown key, point at the key itself; otherwise at the value (or its nearest parent).
-    const node = keys.length > 0 ? keyNode(doc.contents, path, keys[0]!) : nodeAt(doc, path);
-    const line = node?.range ? lines.linePos(node.range[0]).line : undefined;
-    const where = `${file}${line ? ` line ${line}` : ""}${path.length ? ` (${path.join(".")})` : ""}`;
-    // A schema's own message (a refinement naming what to give) is kept even at a missing key.
-    const missing =
-      keys.length === 0 &&
-      issue.code !== "custom" &&
-      path.length > 0 &&
-      valueAt(raw, path) === undefined;
-    const what =
-      keys.length > 0
-        ? `unknown key${keys.length > 1 ? "s" : ""} ${keys.map((k) => `"${k}"`).join(", ")}`
-        : missing
-          ? "required key is missing"
-          : issue.message.replace(/^Invalid input: /, "");
-    return `${where}: ${what}`;
-  });
+  const messages = branchIssues(r.error.issues)
+    .slice(0, 5)
+    .map((issue) => {
+      const path = issue.path.map((p) => (typeof p === "symbol" ? String(p) : p));
+      const keys = "keys" in issue && Array.isArray(issue.keys) ? (issue.keys as string[]) : [];
+      // For an unknown key, point at the key itself; otherwise at the value (or its nearest parent).
+      const node = keys.length > 0 ? keyNode(doc.contents, path, keys[0]!) : nodeAt(doc, path);
+      const line = node?.range ? lines.linePos(node.range[0]).line : undefined;
+      const where = `${file}${line ? ` line ${line}` : ""}${path.length ? ` (${path.join(".")})` : ""}`;
+      // A schema's own message (a refinement naming what to give) is kept even at a missing key.
+      const missing =
+        keys.length === 0 &&
+        issue.code !== "custom" &&
+        path.length > 0 &&
+        valueAt(raw, path) === undefined;
+      const what =
+        keys.length > 0
+          ? `unknown key${keys.length > 1 ? "s" : ""} ${keys.map((k) => `"${k}"`).join(", ")}`
+          : missing
+            ? "required key is missing"
+            : issue.message.replace(/^Invalid input: /, "");
+      return `${where}: ${what}`;
+    });
   throw new InputError(messages.join("; "));
 }
 
