@@ -113,7 +113,9 @@ describe("the dashboard bundle", () => {
       expect(text).not.toMatch(/from "node:/);
       for (const m of text.matchAll(/^import (type )?[^;]*from "((\.\.\/)+src\/[^"]+)"/gm)) {
         if (m[1]) continue;
-        expect(m[2], `${f} imports ${m[2]}`).toMatch(/\/src\/(composite|stats|core\/errors)[./]/);
+        expect(m[2], `${f} imports ${m[2]}`).toMatch(
+          /\/src\/(composite|survey|stats|core\/errors)[./]/,
+        );
       }
     });
   }
