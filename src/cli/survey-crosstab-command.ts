@@ -74,7 +74,9 @@ async function runCrosstab(o: CrosstabCliOptions): Promise<void> {
     if (v === o.rows || v === o.cols)
       throw new InputError(`--by ${v} is also the --rows or --cols variable; give another`);
   reportExclusions(design, [o.rows, o.cols], by);
-  const { svyChisq, svyTable } = await import("../survey/crosstab.ts");
+  const { CROSSTAB_CELL_COLUMNS, crosstabCellValues, svyChisq, svyTable } = await import(
+    "../survey/crosstab.ts"
+  );
   const rows: (string | number)[][] = [];
   const tests: Record<string, string | number>[] = [];
   const domains = by.length ? byDomains(design, by) : null;
@@ -85,19 +87,7 @@ async function runCrosstab(o: CrosstabCliOptions): Promise<void> {
     try {
       const domain = d ? d.mask : null;
       const t = svyTable(design, o.rows, o.cols, { domain, level });
-      for (const c of t.cells)
-        rows.push([
-          ...labels,
-          c.row,
-          c.col,
-          c.count,
-          c.prop,
-          c.colProp,
-          c.colPropSe,
-          c.ciLow,
-          c.ciHigh,
-          c.n,
-        ]);
+      for (const c of t.cells) rows.push([...labels, ...crosstabCellValues(c)]);
       const test = svyChisq(design, o.rows, o.cols, statistic, { domain });
       const named: Record<string, string | number> = {};
       if (d) {
@@ -115,18 +105,7 @@ async function runCrosstab(o: CrosstabCliOptions): Promise<void> {
       throw e;
     }
   }
-  const columns = [
-    ...by,
-    "row",
-    "col",
-    "count",
-    "prop",
-    "col_prop",
-    "col_prop_se",
-    "ci_low",
-    "ci_high",
-    "n",
-  ];
+  const columns = [...by, ...CROSSTAB_CELL_COLUMNS];
   await writeFileAtomic(o.out, toCsv(columns, rows));
   const json = (v: unknown) => `${JSON.stringify(v, (_, x) => (Number.isNaN(x) ? null : x), 2)}\n`;
   await writeFileAtomic(`${o.out}.test.json`, json(domains ? tests : tests[0]));

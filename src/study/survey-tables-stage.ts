@@ -11,7 +11,13 @@ import { InputError } from "../core/errors.ts";
 import type { Cell } from "../io/write.ts";
 import { type BannerTable, bannerTable } from "../survey/banner.ts";
 import { byDomains } from "../survey/by.ts";
-import { type ChisqStatistic, svyChisq, svyTable } from "../survey/crosstab.ts";
+import {
+  type ChisqStatistic,
+  CROSSTAB_CELL_COLUMNS,
+  crosstabCellValues,
+  svyChisq,
+  svyTable,
+} from "../survey/crosstab.ts";
 import type { SurveyDesign } from "../survey/design.ts";
 import { type Column, getColumn } from "../survey/frame.ts";
 import type { RatingsMap } from "../survey/perceptions.ts";
@@ -29,15 +35,7 @@ export const CROSSTAB_COLUMNS = [
   "attribute",
   "column",
   "segment",
-  "row",
-  "col",
-  "count",
-  "prop",
-  "col_prop",
-  "col_prop_se",
-  "ci_low",
-  "ci_high",
-  "n",
+  ...CROSSTAB_CELL_COLUMNS,
 ] as const;
 
 /** Columns of `survey_crosstab_tests`: R svychisq's result (ndf/ddf for F, df for Chisq). */
@@ -235,18 +233,7 @@ function crosstabs(
         let n = 0;
         for (const c of t.cells) {
           n += c.n;
-          out.crosstab.push([
-            ...lead,
-            c.row,
-            c.col,
-            c.count,
-            c.prop,
-            c.colProp,
-            c.colPropSe,
-            c.ciLow,
-            c.ciHigh,
-            c.n,
-          ]);
+          out.crosstab.push([...lead, ...crosstabCellValues(c)]);
         }
         try {
           const test = svyChisq(d, r.column, sv, statistic, { domain: dom.mask });

@@ -30,6 +30,32 @@ export interface CrosstabCell {
   n: number;
 }
 
+/** The cell's fields as table columns (row, col, count, prop, col_prop, col_prop_se, ci_low, ci_high, n). */
+export const CROSSTAB_CELL_COLUMNS = [
+  "row",
+  "col",
+  "count",
+  "prop",
+  "col_prop",
+  "col_prop_se",
+  "ci_low",
+  "ci_high",
+  "n",
+] as const;
+
+/** A cell's values in the order of CROSSTAB_CELL_COLUMNS. */
+export const crosstabCellValues = (c: CrosstabCell): (string | number)[] => [
+  c.row,
+  c.col,
+  c.count,
+  c.prop,
+  c.colProp,
+  c.colPropSe,
+  c.ciLow,
+  c.ciHigh,
+  c.n,
+];
+
 /** A weighted table: the row and column levels present and the cells, rows varying fastest. */
 export interface Crosstab {
   rowLevels: string[];

@@ -11,16 +11,13 @@
  * 3. Bad edits give the CLI's messages at the right key, and text a field cannot read gives the
  *    field's own message (nothing is sent).
  */
-import { cp, mkdir, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { afterAll, describe, expect, it } from "vitest";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/io/config-file.ts";
 import {
   type Issue,
   readModel,
-  type StudyModel,
   specSchema,
   validateModel,
   writeModel,
@@ -49,54 +46,23 @@ import {
   withStepParams,
   withUncertainty,
 } from "../../web/src/studio/edits.ts";
-
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const EXAMPLES = join(ROOT, "examples");
-const tmps: string[] = [];
-
-afterAll(async () => {
-  for (const t of tmps) await rm(t, { recursive: true, force: true });
-});
-
-/** The spec at `key` (from its file when study.yaml names one, else inline), as the pages read it. */
-function specOf(model: StudyModel, key: string): Obj | undefined {
-  let v: unknown = model.study;
-  for (const p of key.split(".")) v = asObj(v)[p];
-  if (typeof v === "string") return asObj(model.specs.find((s) => s.key === key)?.content);
-  return v === undefined ? undefined : asObj(v);
-}
-
-/** The model with the spec at `key` set: into its file when study.yaml names one, else inline. */
-function withSpec(model: StudyModel, key: string, value: Obj): StudyModel {
-  const [section, field] = key.split(".") as [string, string];
-  const inline = asObj(model.study[section])[field];
-  if (typeof inline === "string")
-    return {
-      ...model,
-      specs: model.specs.map((s) => (s.key === key ? { ...s, content: value } : s)),
-    };
-  return {
-    ...model,
-    study: { ...model.study, [section]: { ...asObj(model.study[section]), [field]: value } },
-  };
-}
-
-const withSection = (model: StudyModel, name: string, value: unknown): StudyModel => ({
-  ...model,
-  study: { ...model.study, [name]: value },
-});
+import {
+  demoCopy,
+  EXAMPLES,
+  exampleStudies,
+  specOf,
+  withSection,
+  withSpec,
+} from "../helpers/studio-model.ts";
 
 const STEPS = ["denominate", "impute", "screen", "treat", "normalise", "aggregate"];
 
 describe("every example, opened in the editors and left untouched, reads back the same", async () => {
-  const names: string[] = [];
-  for (const e of await readdir(EXAMPLES, { withFileTypes: true }))
-    if (e.isDirectory() && (await readFile(join(EXAMPLES, e.name, "study.yaml")).catch(() => null)))
-      names.push(e.name);
+  const names = await exampleStudies();
   it("has examples with drivers, media, segments, uncertainty and pipelines", () => {
     expect(names.length).toBeGreaterThanOrEqual(4);
   });
-  for (const name of names.sort())
+  for (const name of names)
     it(name, async () => {
       const { model } = await readModel(join(EXAMPLES, name));
       const drivers = (Array.isArray(model.study.drivers) ? model.study.drivers : []) as Obj[];
@@ -131,11 +97,7 @@ describe("every example, opened in the editors and left untouched, reads back th
 
 describe("edits through the study.yaml model", () => {
   it("are valid, written, and read back by the CLI with the edited meaning", async () => {
-    const tmp = join(await mkdtemp(join(tmpdir(), "softpower-editors-")), "demo");
-    tmps.push(dirname(tmp));
-    await mkdir(tmp, { recursive: true });
-    await cp(join(EXAMPLES, "demo/study.yaml"), join(tmp, "study.yaml"));
-    await cp(join(EXAMPLES, "demo/data"), join(tmp, "data"), { recursive: true });
+    const tmp = await demoCopy("softpower-editors-");
     let { model } = await readModel(tmp);
 
     // Drivers: groups (one per line), waves, no-answer codes.

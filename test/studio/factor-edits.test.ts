@@ -1,11 +1,4 @@
-/**
- * The uncertainty factors table (web/src/studio/factor-edits.ts): every example's factors read
- * back the same through the rows, rows of each kind give factors the CLI's UncertaintySpecSchema
- * accepts with the typed meaning, and a cell that cannot be read is named.
- */
-import { readdir, readFile } from "node:fs/promises";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { UncertaintySpecSchema } from "../../src/composite/uncertainty-spec.ts";
 import { readModel, validateModel } from "../../src/studio/model.ts";
@@ -17,24 +10,15 @@ import {
   factorsOf,
   parseValues,
 } from "../../web/src/studio/factor-edits.ts";
-
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const EXAMPLES = join(ROOT, "examples");
+import { EXAMPLES, exampleModels, specOf } from "../helpers/studio-model.ts";
 
 describe("uncertainty factors as table rows", () => {
   it("every example's factors read back the same", async () => {
     let n = 0;
-    for (const e of await readdir(EXAMPLES, { withFileTypes: true })) {
-      if (!e.isDirectory()) continue;
-      if (!(await readFile(join(EXAMPLES, e.name, "study.yaml")).catch(() => null))) continue;
-      const { model } = await readModel(join(EXAMPLES, e.name));
-      const index = asObj(model.study.index);
-      const unc =
-        typeof index.uncertainty === "string"
-          ? asObj(model.specs.find((s) => s.key === "index.uncertainty")?.content)
-          : asObj(index.uncertainty);
+    for (const { name, model } of await exampleModels()) {
+      const unc = specOf(model, "index.uncertainty") ?? {};
       if (!Array.isArray(unc.factors)) continue;
-      expect(factorsOf(factorRows(unc.factors)).value, e.name).toEqual(unc.factors);
+      expect(factorsOf(factorRows(unc.factors)).value, name).toEqual(unc.factors);
       n += unc.factors.length;
     }
     expect(n).toBeGreaterThanOrEqual(3);

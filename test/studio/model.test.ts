@@ -4,10 +4,9 @@
  * with the CLI's schemas to the same config; an edit keeps the comments of untouched sections;
  * invalid input gives the CLI's messages with key and line; nothing is written when invalid.
  */
-import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/io/config-file.ts";
 import {
@@ -19,28 +18,13 @@ import {
   writeModel,
 } from "../../src/studio/model.ts";
 import { StudySchema } from "../../src/study/schema.ts";
+import { EXAMPLES, exampleStudies } from "../helpers/studio-model.ts";
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const EXAMPLES = join(ROOT, "examples");
 const tmps: string[] = [];
 
 afterAll(async () => {
   for (const t of tmps) await rm(t, { recursive: true, force: true });
 });
-
-async function exampleStudies(): Promise<string[]> {
-  const out: string[] = [];
-  for (const e of await readdir(EXAMPLES, { withFileTypes: true })) {
-    if (!e.isDirectory()) continue;
-    try {
-      await readFile(join(EXAMPLES, e.name, "study.yaml"));
-      out.push(e.name);
-    } catch {
-      // not a study folder (engine examples)
-    }
-  }
-  return out.sort();
-}
 
 describe("editor model round trip over every example", async () => {
   const names = await exampleStudies();

@@ -4,11 +4,9 @@
  * survey.recode and of a drivers analysis's recode are what the CLI reads, and text a field
  * cannot read is named.
  */
-import { cp, mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { afterAll, describe, expect, it } from "vitest";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/io/config-file.ts";
 import { readModel, validateModel, writeModel } from "../../src/studio/model.ts";
 import { StudySchema } from "../../src/study/schema.ts";
@@ -22,12 +20,7 @@ import {
   parsePair,
   withRecode,
 } from "../../web/src/studio/survey-edits.ts";
-
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const tmps: string[] = [];
-afterAll(async () => {
-  for (const t of tmps) await rm(t, { recursive: true, force: true });
-});
+import { demoCopy, ROOT } from "../helpers/studio-model.ts";
 
 describe("derived variables", () => {
   it("the examples' recode files read back the same through the fields", async () => {
@@ -48,11 +41,7 @@ describe("derived variables", () => {
   });
 
   it("edits of survey.recode and a drivers recode are what the CLI reads", async () => {
-    const tmp = join(await mkdtemp(join(tmpdir(), "softpower-recode-")), "demo");
-    tmps.push(dirname(tmp));
-    await mkdir(tmp, { recursive: true });
-    await cp(join(ROOT, "examples/demo/study.yaml"), join(tmp, "study.yaml"));
-    await cp(join(ROOT, "examples/demo/data"), join(tmp, "data"), { recursive: true });
+    const tmp = await demoCopy("softpower-recode-");
     let { model } = await readModel(tmp);
     let recode: Obj = { new_1: { from: "" } };
     recode = withRecode(recode, "new_1", { from: "usa_fav" }, "usa_top");

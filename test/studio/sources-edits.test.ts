@@ -4,10 +4,9 @@
  * edits of a source list kept in its own file are written there and read back by the CLI's
  * parser as edited, and the CLI's layout checks come back at the field's key.
  */
-import { cp, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { cp, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/io/config-file.ts";
 import { IndicatorSourceListSchema } from "../../src/io/indicator-sources.ts";
@@ -24,28 +23,22 @@ import {
   withYearLayout,
   yearLayout,
 } from "../../web/src/studio/sources-edits.ts";
+import { EXAMPLES, exampleModels, specValue } from "../helpers/studio-model.ts";
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const EXAMPLES = join(ROOT, "examples");
 const tmps: string[] = [];
 afterAll(async () => {
   for (const t of tmps) await rm(t, { recursive: true, force: true });
 });
 
-function listOf(model: StudyModel, key: "index.sources" | "index.compare"): Obj[] {
-  const v = asObj(model.study.index)[key.split(".")[1]!];
-  const list =
-    typeof v === "string" ? model.specs.find((s) => s.key === key)?.content : (v as unknown);
-  return (Array.isArray(list) ? list : []) as Obj[];
-}
+const listOf = (model: StudyModel, key: "index.sources" | "index.compare"): Obj[] => {
+  const v = specValue(model, key);
+  return (Array.isArray(v) ? v : []) as Obj[];
+};
 
 describe("indicator sources and comparisons", () => {
   it("every example's sources and rankings read back the same through the fields", async () => {
     let n = 0;
-    for (const e of await readdir(EXAMPLES, { withFileTypes: true })) {
-      if (!e.isDirectory()) continue;
-      if (!(await readFile(join(EXAMPLES, e.name, "study.yaml")).catch(() => null))) continue;
-      const { model } = await readModel(join(EXAMPLES, e.name));
+    for (const { model } of await exampleModels()) {
       const index = asObj(model.study.index);
       if (index.years !== undefined)
         expect(parseYears(formatYears(index.years)).value).toEqual(index.years);

@@ -1,12 +1,4 @@
-/**
- * The index page's step-parameter fields (web/src/studio/step-params.ts): every parameter of
- * PipelineSchema has a field (so a new COINr option cannot be added without one), every
- * example's pipeline reads back the same through its fields, edits set through the fields are
- * what the CLI reads, and text a field cannot read gets its own message.
- */
-import { readdir, readFile } from "node:fs/promises";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { z } from "zod";
 import { PipelineSchema } from "../../src/composite/pipeline.ts";
@@ -20,9 +12,8 @@ import {
   parseParam,
   setParam,
 } from "../../web/src/studio/step-params.ts";
+import { EXAMPLES, exampleModels, specOf } from "../helpers/studio-model.ts";
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const EXAMPLES = join(ROOT, "examples");
 const STEPS = ["denominate", "impute", "screen", "treat", "normalise", "aggregate"] as const;
 const METHODS: Record<string, (string | undefined)[]> = {
   impute: ["i_mean", "i_median", "i_mean_grp", "i_median_grp", "i_panel"],
@@ -75,15 +66,8 @@ describe("step parameter fields", () => {
 
   it("read back every example's pipeline the same", async () => {
     let checked = 0;
-    for (const e of await readdir(EXAMPLES, { withFileTypes: true })) {
-      if (!e.isDirectory()) continue;
-      if (!(await readFile(join(EXAMPLES, e.name, "study.yaml")).catch(() => null))) continue;
-      const { model } = await readModel(join(EXAMPLES, e.name));
-      const index = asObj(model.study.index);
-      const pipeline =
-        typeof index.pipeline === "string"
-          ? asObj(model.specs.find((s) => s.key === "index.pipeline")?.content)
-          : asObj(index.pipeline);
+    for (const { name, model } of await exampleModels()) {
+      const pipeline = specOf(model, "index.pipeline") ?? {};
       for (const step of STEPS) {
         const value = pipeline[step];
         if (value === undefined) continue;
@@ -91,7 +75,7 @@ describe("step parameter fields", () => {
         for (const f of paramsFor(step, method)) {
           const v = getParam(value, f.key);
           if (v === undefined || f.kind === "boolean") continue;
-          expect(parseParam(f, formatParam(f, v)).value, `${e.name} ${step}.${f.key}`).toEqual(v);
+          expect(parseParam(f, formatParam(f, v)).value, `${name} ${step}.${f.key}`).toEqual(v);
           checked++;
         }
       }

@@ -10,19 +10,11 @@
  * 3. Bad edits get the CLI's messages at the key of the field; text a field cannot read gets the
  *    field's own message.
  */
-import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { afterAll, describe, expect, it } from "vitest";
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/io/config-file.ts";
-import {
-  type Issue,
-  readModel,
-  type StudyModel,
-  validateModel,
-  writeModel,
-} from "../../src/studio/model.ts";
+import { type Issue, readModel, validateModel, writeModel } from "../../src/studio/model.ts";
 import { DriversSectionSchema, StudySchema } from "../../src/study/schema.ts";
 import { CalibrationSpecSchema } from "../../src/survey/calibration-spec.ts";
 import {
@@ -53,46 +45,21 @@ import {
   withCalibrationMethod,
   withReplicates,
 } from "../../web/src/studio/survey-edits.ts";
-
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const EXAMPLES = join(ROOT, "examples");
-const tmps: string[] = [];
-
-afterAll(async () => {
-  for (const t of tmps) await rm(t, { recursive: true, force: true });
-});
-
-function specOf(model: StudyModel, key: string): Obj | undefined {
-  let v: unknown = model.study;
-  for (const p of key.split(".")) v = asObj(v)[p];
-  if (typeof v === "string") return asObj(model.specs.find((s) => s.key === key)?.content);
-  return v === undefined ? undefined : asObj(v);
-}
-
-const withSection = (model: StudyModel, name: string, value: unknown): StudyModel => ({
-  ...model,
-  study: { ...model.study, [name]: value },
-});
-
-async function demoCopy(): Promise<string> {
-  const tmp = join(await mkdtemp(join(tmpdir(), "softpower-weighting-")), "demo");
-  tmps.push(dirname(tmp));
-  await mkdir(tmp, { recursive: true });
-  await cp(join(EXAMPLES, "demo/study.yaml"), join(tmp, "study.yaml"));
-  await cp(join(EXAMPLES, "demo/data"), join(tmp, "data"), { recursive: true });
-  return tmp;
-}
+import {
+  demoCopy,
+  EXAMPLES,
+  exampleStudies,
+  specOf,
+  withSection,
+} from "../helpers/studio-model.ts";
 
 describe("every example, opened in these editors and left untouched, reads back the same", async () => {
-  const names: string[] = [];
-  for (const e of await readdir(EXAMPLES, { withFileTypes: true }))
-    if (e.isDirectory() && (await readFile(join(EXAMPLES, e.name, "study.yaml")).catch(() => null)))
-      names.push(e.name);
+  const names = await exampleStudies();
   it("includes an example with audience codes", async () => {
     const { model } = await readModel(join(EXAMPLES, "pew-2005"));
     expect(Object.keys(asObj(asObj(model.study.survey).audience_codes)).length).toBe(11);
   });
-  for (const name of names.sort())
+  for (const name of names)
     it(name, async () => {
       const { model } = await readModel(join(EXAMPLES, name));
       const survey = asObj(model.study.survey);
@@ -126,7 +93,7 @@ describe("every example, opened in these editors and left untouched, reads back 
 
 describe("weighting, variance, drivers and media edits through the study.yaml model", () => {
   it("are valid, written, and read back by the CLI with the edited meaning", async () => {
-    const tmp = await demoCopy();
+    const tmp = await demoCopy("softpower-weighting-");
     let { model } = await readModel(tmp);
     // Survey: rake to gender counts, bootstrap replicates sized and seeded, audience codes.
     const survey = asObj(model.study.survey);
@@ -219,7 +186,7 @@ describe("weighting, variance, drivers and media edits through the study.yaml mo
   });
 
   it("calibration kept in its own file is edited there (study.yaml keeps the path)", async () => {
-    const tmp = await demoCopy();
+    const tmp = await demoCopy("softpower-weighting-");
     await writeFile(
       join(tmp, "data/calibration.json"),
       JSON.stringify({ method: "linear", totals: { "(Intercept)": 1500 } }),

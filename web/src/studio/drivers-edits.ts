@@ -2,9 +2,7 @@
  * The drivers page's edits as pure functions (see edits.ts for the pattern): the respondent
  * filter, and the list of analyses (add, remove, change one).
  */
-import { compact, type Obj, type Parsed } from "./edits.ts";
-
-const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+import { compact, NUMBER, type Obj, type Parsed } from "./edits.ts";
 
 /**
  * One line per variable: `VARIABLE: VALUE, VALUE` keeps respondents with those values. A value

@@ -18,6 +18,7 @@ import {
 } from "./edits.ts";
 import {
   asText,
+  CheckList,
   Choice,
   type EditorProps,
   Issues,
@@ -165,25 +166,12 @@ function AnalysisEditor(
     chosen: string[],
     onChange: (v: string[]) => void,
   ) => (
-    <fieldset>
-      <legend>{legend}</legend>
-      {options.map((n) => (
-        <label key={n} class="check">
-          <input
-            type="checkbox"
-            checked={chosen.includes(n)}
-            onChange={(e) =>
-              onChange(
-                (e.currentTarget as HTMLInputElement).checked
-                  ? [...chosen, n]
-                  : chosen.filter((x) => x !== n),
-              )
-            }
-          />{" "}
-          {n}
-        </label>
-      ))}
-    </fieldset>
+    <CheckList
+      legend={legend}
+      options={options}
+      isChecked={(n) => chosen.includes(n)}
+      onToggle={(n, on) => onChange(on ? [...chosen, n] : chosen.filter((x) => x !== n))}
+    />
   );
   return (
     <div data-testid={`drivers-analysis-${k}`}>

@@ -12,6 +12,9 @@ export type Obj = Record<string, unknown>;
 /** A field's reading of its text: the value, or why the text could not be read. */
 export type Parsed<T> = { value: T; error?: undefined } | { value?: undefined; error: string };
 
+/** Text that is a plain decimal number (no hex, no Infinity): `3`, `-0.25`, `1e-6`. */
+export const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+
 export const asObj = (v: unknown): Obj =>
   v && typeof v === "object" && !Array.isArray(v) ? (v as Obj) : {};
 
@@ -191,19 +194,34 @@ export function parseFilenamePattern(text: string): Parsed<string> {
   return { value: t };
 }
 
-/** `outlet = ISO3` lines: `New York Times = USA` (the field map's outlet_country). */
-export function parsePairs(text: string): Parsed<Record<string, string>> {
-  const out: Record<string, string> = {};
+/**
+ * `NAME = VALUE` lines (blank lines skipped) into a record: split at the first or the last "=",
+ * each value read by `value` (its error is returned as is); a line without a name before the
+ * sign gets `line K: write <form>`.
+ *
+ * @example parseAssignments("a = 1", {split: "last", form: "NAME = NUMBER", value: (v) => ({value: Number(v)})})
+ */
+export function parseAssignments<T>(
+  text: string,
+  o: { split: "first" | "last"; form: string; value: (v: string, line: number) => Parsed<T> },
+): Parsed<Record<string, T>> {
+  const out: Record<string, T> = {};
   const lines = text.split("\n");
   for (let k = 0; k < lines.length; k++) {
     const line = lines[k]!.trim();
     if (line === "") continue;
-    const at = line.lastIndexOf("=");
-    if (at <= 0) return { error: `line ${k + 1}: write NAME = VALUE` };
-    out[line.slice(0, at).trim()] = line.slice(at + 1).trim();
+    const at = o.split === "first" ? line.indexOf("=") : line.lastIndexOf("=");
+    if (at <= 0) return { error: `line ${k + 1}: write ${o.form}` };
+    const v = o.value(line.slice(at + 1).trim(), k + 1);
+    if (v.error !== undefined) return { error: v.error };
+    out[line.slice(0, at).trim()] = v.value as T;
   }
   return { value: out };
 }
+
+/** `outlet = ISO3` lines: `New York Times = USA` (the field map's outlet_country). */
+export const parsePairs = (text: string): Parsed<Record<string, string>> =>
+  parseAssignments(text, { split: "last", form: "NAME = VALUE", value: (v) => ({ value: v }) });
 
 export const formatPairs = (v: unknown): string =>
   Object.entries(asObj(v))

@@ -12,7 +12,7 @@
  * @example factorRows([{name: "W", noise: {levels: [2], factor: 0.25}}])[0]
  * // {name: "W", kind: "weights", levels: "2", factor: "0.25", nrep: "", ...}
  */
-import { asObj, type Obj, type Parsed } from "./edits.ts";
+import { asObj, NUMBER, type Obj, type Parsed } from "./edits.ts";
 
 export const FACTOR_KINDS = ["weights", "values", "alternatives", "exclude"] as const;
 export type FactorKind = (typeof FACTOR_KINDS)[number];
@@ -30,8 +30,6 @@ export interface FactorRow {
   alternatives: string;
   exclude: string;
 }
-
-const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
 
 export const emptyFactor = (kind: FactorKind = "weights"): FactorRow => ({
   name: "",

@@ -241,3 +241,55 @@ export function specIssues(p: EditorProps, key: string, sub: string): Issue[] {
         (file !== undefined && i.file === file && under(i.key, sub)),
   );
 }
+
+/** One labelled check box (`checked` shown; `onChange` gets the new state). */
+export function Check(props: {
+  id: string;
+  label: ComponentChildren;
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+}) {
+  return (
+    <div class="form-row">
+      <label class="check" for={props.id}>
+        <input
+          id={props.id}
+          type="checkbox"
+          checked={props.checked}
+          onChange={(e) => props.onChange((e.currentTarget as HTMLInputElement).checked)}
+        />{" "}
+        {props.label}
+      </label>
+    </div>
+  );
+}
+
+/**
+ * A fieldset of check boxes, one per option; `onToggle` gets the option and its new state (the
+ * caller decides the order of what it keeps).
+ */
+export function CheckList(props: {
+  legend: string;
+  options: readonly string[];
+  isChecked: (option: string) => boolean;
+  onToggle: (option: string, checked: boolean) => void;
+  label?: (option: string) => ComponentChildren;
+  children?: ComponentChildren;
+}) {
+  return (
+    <fieldset>
+      <legend>{props.legend}</legend>
+      {props.options.map((o) => (
+        <label key={o} class="check">
+          <input
+            type="checkbox"
+            checked={props.isChecked(o)}
+            onChange={(e) => props.onToggle(o, (e.currentTarget as HTMLInputElement).checked)}
+          />{" "}
+          {props.label ? props.label(o) : o}
+        </label>
+      ))}
+      {props.children}
+    </fieldset>
+  );
+}

@@ -16,7 +16,15 @@ import {
   parsePairs,
   withField,
 } from "./edits.ts";
-import { asText, Choice, type EditorProps, Issues, ParsedField } from "./fields.tsx";
+import {
+  asText,
+  Check,
+  CheckList,
+  Choice,
+  type EditorProps,
+  Issues,
+  ParsedField,
+} from "./fields.tsx";
 
 /** Field-map keys with a field of their own (their issues show there). */
 const MAP_KEYS = ["fields", "outlet_country", "columns", "constants", "filename", "dedupe"];
@@ -39,6 +47,7 @@ export function MediaEditor(p: EditorProps & { media: Obj }) {
     else setMedia({ fields: Object.keys(next).length ? next : undefined });
   };
   const map = fields ?? {};
+  const dedupe = Array.isArray(map.dedupe) ? (map.dedupe as string[]) : [];
   // Issues of a field-map key: at media.fields.<sub> when the map is inline, at <sub> in the
   // map's own file when study.yaml names one.
   const specFile = p.model.specs
@@ -113,32 +122,23 @@ export function MediaEditor(p: EditorProps & { media: Obj }) {
           onChange={(v) => setFields(compact({ ...map, filename: v }))}
           issues={mapIssues("filename")}
         />
-        <fieldset>
-          <legend>Skip repeated articles: fields that identify an article (none: keep all)</legend>
-          {DEDUPE_KEYS.map((k) => {
-            const chosen = Array.isArray(map.dedupe) ? (map.dedupe as string[]) : [];
-            return (
-              <label key={k} class="check">
-                <input
-                  type="checkbox"
-                  checked={chosen.includes(k)}
-                  onChange={(e) =>
-                    setFields(
-                      compact({
-                        ...map,
-                        dedupe: (e.currentTarget as HTMLInputElement).checked
-                          ? DEDUPE_KEYS.filter((x) => x === k || chosen.includes(x))
-                          : chosen.filter((x) => x !== k),
-                      }),
-                    )
-                  }
-                />{" "}
-                {k}
-              </label>
-            );
-          })}
+        <CheckList
+          legend="Skip repeated articles: fields that identify an article (none: keep all)"
+          options={DEDUPE_KEYS}
+          isChecked={(k) => dedupe.includes(k)}
+          onToggle={(k, on) =>
+            setFields(
+              compact({
+                ...map,
+                dedupe: on
+                  ? DEDUPE_KEYS.filter((x) => x === k || dedupe.includes(x))
+                  : dedupe.filter((x) => x !== k),
+              }),
+            )
+          }
+        >
           <Issues id="media-fields-dedupe-issues" issues={mapIssues("dedupe")} />
-        </fieldset>
+        </CheckList>
         <Issues
           id="media-fields-issues"
           issues={p
@@ -169,19 +169,12 @@ export function MediaEditor(p: EditorProps & { media: Obj }) {
         onChange={(v) => setMedia({ bootstrap: numberOf(v) })}
         issues={p.issuesAt("media.bootstrap")}
       />
-      <div class="form-row">
-        <label class="check" for="field-media.skip_bad">
-          <input
-            id="field-media.skip_bad"
-            type="checkbox"
-            checked={media.skip_bad === true}
-            onChange={(e) =>
-              setMedia({ skip_bad: (e.currentTarget as HTMLInputElement).checked || undefined })
-            }
-          />{" "}
-          Skip malformed records (counted in the run) instead of stopping the build
-        </label>
-      </div>
+      <Check
+        id="field-media.skip_bad"
+        label="Skip malformed records (counted in the run) instead of stopping the build"
+        checked={media.skip_bad === true}
+        onChange={(on) => setMedia({ skip_bad: on || undefined })}
+      />
       <fieldset>
         <legend>Bias comparisons: tone toward a target against a comparison set</legend>
         {rows.length > 0 && (

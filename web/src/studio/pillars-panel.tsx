@@ -13,7 +13,16 @@ import {
   parseList,
   parsePairs,
 } from "./edits.ts";
-import { asText, Choice, type EditorProps, Issues, Panel, ParsedField } from "./fields.tsx";
+import {
+  asText,
+  Check,
+  CheckList,
+  Choice,
+  type EditorProps,
+  Issues,
+  Panel,
+  ParsedField,
+} from "./fields.tsx";
 
 /** The section with `patch` applied; keys set to undefined removed; undefined when `off`. */
 function patched(section: unknown, patch: Obj): Obj {
@@ -25,19 +34,12 @@ function patched(section: unknown, patch: Obj): Obj {
 function SectionToggle(p: EditorProps & { name: string; label: string }) {
   const on = p.model.study[p.name] !== undefined;
   return (
-    <div class="form-row">
-      <label class="check" for={`field-${p.name}`}>
-        <input
-          id={`field-${p.name}`}
-          type="checkbox"
-          checked={on}
-          onChange={(e) =>
-            p.setSection(p.name, (e.currentTarget as HTMLInputElement).checked ? {} : undefined)
-          }
-        />{" "}
-        {p.label}
-      </label>
-    </div>
+    <Check
+      id={`field-${p.name}`}
+      label={p.label}
+      checked={on}
+      onChange={(checked) => p.setSection(p.name, checked ? {} : undefined)}
+    />
   );
 }
 
@@ -186,25 +188,19 @@ export function TechPanel(p: EditorProps) {
       {on && (
         <>
           <PillarFields {...p} name="tech" section={s} set={set} />
-          <fieldset>
-            <legend>Company signals added as indicators</legend>
-            {SIGNALS.map((x) => (
-              <label key={x} class="check">
-                <input
-                  type="checkbox"
-                  checked={signals.includes(x)}
-                  onChange={(e) => {
-                    const next = (e.currentTarget as HTMLInputElement).checked
-                      ? SIGNALS.filter((y) => y === x || signals.includes(y))
-                      : signals.filter((y) => y !== x);
-                    set({ signals: next.length === SIGNALS.length ? undefined : next });
-                  }}
-                />{" "}
-                {x}
-              </label>
-            ))}
+          <CheckList
+            legend="Company signals added as indicators"
+            options={SIGNALS}
+            isChecked={(x) => signals.includes(x)}
+            onToggle={(x, on) => {
+              const next = on
+                ? SIGNALS.filter((y) => y === x || signals.includes(y))
+                : signals.filter((y) => y !== x);
+              set({ signals: next.length === SIGNALS.length ? undefined : next });
+            }}
+          >
             <Issues id="tech-signals-issues" issues={p.issuesAt("tech.signals")} />
-          </fieldset>
+          </CheckList>
           <ParsedField
             id="field-tech.favourability"
             label="Companies rated in the survey (targets of the ratings map, comma-separated, e.g. Huawei, TikTok)"

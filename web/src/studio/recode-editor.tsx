@@ -5,7 +5,7 @@
  */
 import type { Issue } from "./client.ts";
 import { asObj, type Obj } from "./edits.ts";
-import { Choice, Issues, ParsedField } from "./fields.tsx";
+import { Check, Choice, Issues, ParsedField } from "./fields.tsx";
 import { formatCodeMap, formatPair, parseCodeMap, parsePair, withRecode } from "./survey-edits.ts";
 
 export function RecodeEditor(props: {
@@ -70,23 +70,18 @@ export function RecodeEditor(props: {
               issues={props.issuesAt(`${name}.map`)}
               multiline
             />
-            <div class="form-row">
-              <label class="check" for={id("numeric")}>
-                <input
-                  id={id("numeric")}
-                  type="checkbox"
-                  checked={r.numeric === true}
-                  onChange={(e) =>
-                    set(
-                      withRecode(spec, name, {
-                        numeric: (e.currentTarget as HTMLInputElement).checked || undefined,
-                      }),
-                    )
-                  }
-                />{" "}
-                Read other values as numbers
-              </label>
-            </div>
+            <Check
+              id={id("numeric")}
+              label="Read other values as numbers"
+              checked={r.numeric === true}
+              onChange={(on) =>
+                set(
+                  withRecode(spec, name, {
+                    numeric: on || undefined,
+                  }),
+                )
+              }
+            />
             <ParsedField
               id={id("valid")}
               label="Valid numeric codes (low, high; others missing, e.g. 1, 4)"

@@ -5,9 +5,7 @@
  *
  * @example parseCells("Year = 2015\nSeries = SP.POP") // {value: {Year: 2015, Series: "SP.POP"}}
  */
-import { asObj, type Obj, type Parsed } from "./edits.ts";
-
-const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+import { asObj, NUMBER, type Obj, type Parsed, parseAssignments } from "./edits.ts";
 
 /** The reducers of a year window (IndicatorSourceSchema's `reduce`). */
 export const REDUCERS = ["value", "sum", "count", "mean", "latest"] as const;
@@ -22,20 +20,15 @@ export const yearLayout = (s: Obj): YearLayout =>
  * `COLUMN = VALUE` lines of a row filter: a value that reads as a number is a number (numbers
  * compare as numbers), one in double quotes stays text.
  */
-export function parseCells(text: string): Parsed<Record<string, string | number>> {
-  const out: Record<string, string | number> = {};
-  const lines = text.split("\n");
-  for (let k = 0; k < lines.length; k++) {
-    const line = lines[k]!.trim();
-    if (line === "") continue;
-    const at = line.indexOf("=");
-    if (at <= 0) return { error: `line ${k + 1}: write COLUMN = VALUE` };
-    const v = line.slice(at + 1).trim();
-    const quoted = /^"(.*)"$/.exec(v);
-    out[line.slice(0, at).trim()] = quoted ? quoted[1]! : NUMBER.test(v) ? Number(v) : v;
-  }
-  return { value: out };
-}
+export const parseCells = (text: string): Parsed<Record<string, string | number>> =>
+  parseAssignments<string | number>(text, {
+    split: "first",
+    form: "COLUMN = VALUE",
+    value: (v) => {
+      const quoted = /^"(.*)"$/.exec(v);
+      return { value: quoted ? quoted[1]! : NUMBER.test(v) ? Number(v) : v };
+    },
+  });
 
 export const formatCells = (v: unknown): string =>
   Object.entries(asObj(v))
@@ -46,18 +39,8 @@ export const formatCells = (v: unknown): string =>
  * `ICODE = COLUMN` lines (`columns`: iCode → the column of a wide file, or → the indicator's
  * name in the `indicator` column). Split at the first "=" so names may hold one.
  */
-export function parseColumns(text: string): Parsed<Record<string, string>> {
-  const out: Record<string, string> = {};
-  const lines = text.split("\n");
-  for (let k = 0; k < lines.length; k++) {
-    const line = lines[k]!.trim();
-    if (line === "") continue;
-    const at = line.indexOf("=");
-    if (at <= 0) return { error: `line ${k + 1}: write ICODE = COLUMN` };
-    out[line.slice(0, at).trim()] = line.slice(at + 1).trim();
-  }
-  return { value: out };
-}
+export const parseColumns = (text: string): Parsed<Record<string, string>> =>
+  parseAssignments(text, { split: "first", form: "ICODE = COLUMN", value: (v) => ({ value: v }) });
 
 export const formatColumns = (v: unknown): string =>
   Object.entries(asObj(v))

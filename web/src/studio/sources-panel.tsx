@@ -6,7 +6,16 @@
  */
 import type { Issue } from "./client.ts";
 import { asObj, formatList, numberOf, type Obj, parseList } from "./edits.ts";
-import { asText, Choice, type EditorProps, Issues, isData, Panel, ParsedField } from "./fields.tsx";
+import {
+  asText,
+  Check,
+  Choice,
+  type EditorProps,
+  Issues,
+  isData,
+  Panel,
+  ParsedField,
+} from "./fields.tsx";
 import {
   formatCells,
   formatColumns,
@@ -224,26 +233,21 @@ export function SourcesPanel(p: EditorProps) {
   const usesSources = index.sources !== undefined;
   return (
     <Panel title="Indicator sources and comparisons">
-      <div class="form-row">
-        <label class="check" for="field-index.sources">
-          <input
-            id="field-index.sources"
-            type="checkbox"
-            checked={usesSources}
-            onChange={(e) =>
-              setIndex(
-                (e.currentTarget as HTMLInputElement).checked
-                  ? {
-                      sources: [{ file: "", unit: "", year_columns: true, code: "" }],
-                      data: undefined,
-                    }
-                  : { sources: undefined },
-              )
-            }
-          />{" "}
-          Read the indicators from source tables (e.g. WDI downloads) instead of one iData file
-        </label>
-      </div>
+      <Check
+        id="field-index.sources"
+        label="Read the indicators from source tables (e.g. WDI downloads) instead of one iData file"
+        checked={usesSources}
+        onChange={(on) =>
+          setIndex(
+            on
+              ? {
+                  sources: [{ file: "", unit: "", year_columns: true, code: "" }],
+                  data: undefined,
+                }
+              : { sources: undefined },
+          )
+        }
+      />
       {usesSources && (
         <>
           <ParsedField

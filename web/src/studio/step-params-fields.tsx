@@ -5,7 +5,7 @@
  */
 import type { Issue } from "./client.ts";
 import type { Obj } from "./edits.ts";
-import { Choice, Issues, ParsedField } from "./fields.tsx";
+import { Check, Choice, Issues, ParsedField } from "./fields.tsx";
 import { formatParam, getParam, paramsFor, parseParam, setParam } from "./step-params.ts";
 
 export function StepParamsFields(props: {
@@ -35,18 +35,13 @@ export function StepParamsFields(props: {
         const set = (x: unknown) => props.onChange(setParam(props.value, f.key, x));
         if (f.kind === "boolean")
           return (
-            <div class="form-row" key={f.key}>
-              <label class="check" for={id}>
-                <input
-                  id={id}
-                  type="checkbox"
-                  checked={v === true}
-                  onChange={(e) =>
-                    set((e.currentTarget as HTMLInputElement).checked ? true : undefined)
-                  }
-                />{" "}
-                {f.label}
-              </label>
+            <div key={f.key}>
+              <Check
+                id={id}
+                label={f.label}
+                checked={v === true}
+                onChange={(on) => set(on ? true : undefined)}
+              />
               <Issues id={`${id}-issues`} issues={at(f.key)} />
             </div>
           );

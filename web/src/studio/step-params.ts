@@ -8,7 +8,7 @@
  * paramsFor("normalise", "n_minmax") // [{key: "params.l_u", kind: "pair", ...}, {key: "global", ...}]
  * setParam({method: "n_minmax"}, "params.l_u", [1, 10]) // {method: "n_minmax", params: {l_u: [1, 10]}}
  */
-import { asObj, type Obj, type Parsed } from "./edits.ts";
+import { asObj, NUMBER, type Obj, type Parsed, parseAssignments } from "./edits.ts";
 
 export type ParamKind =
   | "number"
@@ -230,8 +230,6 @@ export function setParam(step: unknown, key: string, value: unknown): Obj {
   return out;
 }
 
-const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
-
 /** The text a field shows for a value. */
 export function formatParam(field: ParamField, v: unknown): string {
   if (v === undefined || v === null) return "";
@@ -290,19 +288,12 @@ export function parseParam(field: ParamField, text: string): Parsed<unknown> {
     }
     case "words":
       return { value: words };
-    case "pairs": {
-      const out: Record<string, string | null> = {};
-      const lines = text.split("\n");
-      for (let k = 0; k < lines.length; k++) {
-        const line = lines[k]!.trim();
-        if (line === "") continue;
-        const at = line.indexOf("=");
-        if (at <= 0) return { error: `line ${k + 1}: write INDICATOR = DENOMINATOR` };
-        const d = line.slice(at + 1).trim();
-        out[line.slice(0, at).trim()] = d === "" ? null : d;
-      }
-      return { value: out };
-    }
+    case "pairs":
+      return parseAssignments<string | null>(text, {
+        split: "first",
+        form: "INDICATOR = DENOMINATOR",
+        value: (d) => ({ value: d === "" ? null : d }),
+      });
     case "choice":
       // direction is a number (1 or -1); the other choices are names.
       return { value: field.key.endsWith("direction") ? Number(t) : t };

@@ -30,6 +30,8 @@ import {
   withStepParams,
 } from "./edits.ts";
 import {
+  Check,
+  CheckList,
   Choice,
   codes,
   type EditorProps,
@@ -740,25 +742,12 @@ function SegmentsPanel(
         </p>
       )}
       {names.length > 0 && (
-        <fieldset>
-          <legend>Break the ratings down by (none ticked: all segments)</legend>
-          {names.map((n) => (
-            <label key={n} class="check">
-              <input
-                type="checkbox"
-                checked={chosen.includes(n)}
-                onChange={(e) =>
-                  p.setChosen(
-                    (e.currentTarget as HTMLInputElement).checked
-                      ? [...chosen, n]
-                      : chosen.filter((x) => x !== n),
-                  )
-                }
-              />{" "}
-              {n}
-            </label>
-          ))}
-        </fieldset>
+        <CheckList
+          legend="Break the ratings down by (none ticked: all segments)"
+          options={names}
+          isChecked={(n) => chosen.includes(n)}
+          onToggle={(n, on) => p.setChosen(on ? [...chosen, n] : chosen.filter((x) => x !== n))}
+        />
       )}
       <Issues
         id="survey-segments-issues"
@@ -894,19 +883,12 @@ function SurveyPage(p: EditorProps) {
           none="(no clusters)"
           onChange={(v) => setDesign({ ids: v ? [v] : [] })}
         />
-        <div class="form-row">
-          <label class="check" for="field-survey.design.nest">
-            <input
-              id="field-survey.design.nest"
-              type="checkbox"
-              checked={design.nest === true}
-              onChange={(e) =>
-                setDesign({ nest: (e.currentTarget as HTMLInputElement).checked || undefined })
-              }
-            />{" "}
-            Cluster ids are numbered within each stratum (nest)
-          </label>
-        </div>
+        <Check
+          id="field-survey.design.nest"
+          label="Cluster ids are numbered within each stratum (nest)"
+          checked={design.nest === true}
+          onChange={(on) => setDesign({ nest: on || undefined })}
+        />
         <Choice
           id="field-survey.design.fpc"
           label="Finite population correction (fpc)"
@@ -1182,21 +1164,13 @@ function IndexPage(p: EditorProps) {
           options={AGGREGATE}
           onChange={(v) => setStep("aggregate", { ...agg, method: v })}
         />
-        <fieldset>
-          <legend>Optional steps</legend>
-          {(["denominate", "screen", "treat"] as const).map((step) => (
-            <label key={step} class="check">
-              <input
-                type="checkbox"
-                checked={pipeline[step] !== undefined}
-                onChange={(e) =>
-                  setStep(step, (e.currentTarget as HTMLInputElement).checked ? {} : undefined)
-                }
-              />{" "}
-              {OPTIONAL_STEP_LABELS[step]}
-            </label>
-          ))}
-        </fieldset>
+        <CheckList
+          legend="Optional steps"
+          options={OPTIONAL_STEPS}
+          isChecked={(step) => pipeline[step] !== undefined}
+          onToggle={(step, on) => setStep(step, on ? {} : undefined)}
+          label={(step) => OPTIONAL_STEP_LABELS[step as (typeof OPTIONAL_STEPS)[number]]}
+        />
         {STEPS.filter(
           (s) => pipeline[s] !== undefined || s === "normalise" || s === "aggregate",
         ).map((step) => (
@@ -1253,6 +1227,7 @@ function IndexPage(p: EditorProps) {
 }
 
 const STEPS = ["denominate", "impute", "screen", "treat", "normalise", "aggregate"] as const;
+const OPTIONAL_STEPS = ["denominate", "screen", "treat"] as const;
 const OPTIONAL_STEP_LABELS = {
   denominate: "Denominate (divide indicators by e.g. population or GDP)",
   screen: "Screen units by data availability",

@@ -5,9 +5,7 @@
  * server with the CLI's schemas (CalibrationSpecSchema, the survey section's `replicates`).
  * test/studio/survey-edits.test.ts drives them through the study.yaml model.
  */
-import { asObj, compact, type Obj, type Parsed } from "./edits.ts";
-
-const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+import { asObj, compact, NUMBER, type Obj, type Parsed, parseAssignments } from "./edits.ts";
 
 function numberIn(word: string, where: string): Parsed<number> {
   const x = Number(word);
@@ -22,20 +20,12 @@ function numberIn(word: string, where: string): Parsed<number> {
  *
  * @example parseTotals("(Intercept) = 6194\nstypeH = 755").value // {"(Intercept)": 6194, stypeH: 755}
  */
-export function parseTotals(text: string): Parsed<Record<string, number>> {
-  const out: Record<string, number> = {};
-  const lines = text.split("\n");
-  for (let k = 0; k < lines.length; k++) {
-    const line = lines[k]!.trim();
-    if (line === "") continue;
-    const at = line.lastIndexOf("=");
-    if (at <= 0) return { error: `line ${k + 1}: write NAME = NUMBER` };
-    const x = numberIn(line.slice(at + 1).trim(), `line ${k + 1}`);
-    if (x.error !== undefined) return { error: x.error };
-    out[line.slice(0, at).trim()] = x.value;
-  }
-  return { value: out };
-}
+export const parseTotals = (text: string): Parsed<Record<string, number>> =>
+  parseAssignments(text, {
+    split: "last",
+    form: "NAME = NUMBER",
+    value: (v, line) => numberIn(v, `line ${line}`),
+  });
 
 export const formatTotals = (v: unknown): string =>
   Object.entries(asObj(v))
@@ -170,25 +160,12 @@ export function withReplicates(replicates: unknown, patch: Obj): Obj | undefined
  *
  * @example parseCodeMap("Very favorable = 4\nDon't know =").value // {"Very favorable": 4, "Don't know": null}
  */
-export function parseCodeMap(text: string): Parsed<Record<string, number | null>> {
-  const out: Record<string, number | null> = {};
-  const lines = text.split("\n");
-  for (let k = 0; k < lines.length; k++) {
-    const line = lines[k]!.trim();
-    if (line === "") continue;
-    const at = line.lastIndexOf("=");
-    if (at <= 0)
-      return { error: `line ${k + 1}: write LABEL = NUMBER (nothing after = for missing)` };
-    const v = line.slice(at + 1).trim();
-    if (v === "") out[line.slice(0, at).trim()] = null;
-    else {
-      const x = numberIn(v, `line ${k + 1}`);
-      if (x.error !== undefined) return { error: x.error };
-      out[line.slice(0, at).trim()] = x.value;
-    }
-  }
-  return { value: out };
-}
+export const parseCodeMap = (text: string): Parsed<Record<string, number | null>> =>
+  parseAssignments<number | null>(text, {
+    split: "last",
+    form: "LABEL = NUMBER (nothing after = for missing)",
+    value: (v, line) => (v === "" ? { value: null } : numberIn(v, `line ${line}`)),
+  });
 
 export const formatCodeMap = (v: unknown): string =>
   Object.entries(asObj(v))

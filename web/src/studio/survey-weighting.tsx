@@ -15,7 +15,7 @@ import {
   type Parsed,
   parsePairs,
 } from "./edits.ts";
-import { asText, Choice, type EditorProps, Issues, Panel, ParsedField } from "./fields.tsx";
+import { asText, Check, Choice, type EditorProps, Issues, Panel, ParsedField } from "./fields.tsx";
 import {
   CALIBRATION_METHODS,
   formatMargins,
@@ -170,24 +170,19 @@ export function CalibrationPanel(p: SurveyProps) {
                 onChange={(v) => patch({ trim: compactTrim({ ...trimObj, upper: v }) })}
                 issues={issues("trim.upper")}
               />
-              <div class="form-row">
-                <label class="check" for="field-survey.calibration.trim.strict">
-                  <input
-                    id="field-survey.calibration.trim.strict"
-                    type="checkbox"
-                    checked={trimObj.strict === true}
-                    onChange={(e) =>
-                      patch({
-                        trim: compactTrim({
-                          ...trimObj,
-                          strict: (e.currentTarget as HTMLInputElement).checked || undefined,
-                        }),
-                      })
-                    }
-                  />{" "}
-                  Strict: repeat until no weight is outside the bounds after redistribution
-                </label>
-              </div>
+              <Check
+                id="field-survey.calibration.trim.strict"
+                label="Strict: repeat until no weight is outside the bounds after redistribution"
+                checked={trimObj.strict === true}
+                onChange={(on) =>
+                  patch({
+                    trim: compactTrim({
+                      ...trimObj,
+                      strict: on || undefined,
+                    }),
+                  })
+                }
+              />
             </>
           )}
           {method !== "poststratify" && (
