@@ -19,8 +19,8 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { splitCorpus } from "../src/fleet/shards.ts";
-import { PART_COLUMNS } from "../src/fleet/worker.ts";
 import { duckQuery, sqlString } from "../src/io/duck.ts";
+import { MENTION_CSV_COLUMNS } from "../src/io/mentions-parquet.ts";
 import { hasRedis, startRedis } from "../test/fleet/redis.ts";
 
 const BIN = fileURLToPath(new URL("../bin/softpower.js", import.meta.url));
@@ -189,7 +189,7 @@ export async function fleetBench(): Promise<void> {
     c0 = process.cpuUsage();
     await duckQuery(
       [
-        `COPY (SELECT * FROM read_csv(${sqlString(join(dir, "one.csv"))}, header = true, columns = ${PART_COLUMNS})) TO ${sqlString(join(dir, "one.parquet"))} (FORMAT parquet)`,
+        `COPY (SELECT * FROM read_csv(${sqlString(join(dir, "one.csv"))}, header = true, columns = ${MENTION_CSV_COLUMNS})) TO ${sqlString(join(dir, "one.parquet"))} (FORMAT parquet)`,
       ],
       { threads: 1 },
     );

@@ -9,7 +9,11 @@ export function registerWorkerCommand(program: Command): void {
       "Score corpus shards from the fleet's Redis queues (media score --queue) until stopped",
     )
     .requiredOption("--queue <url>", "Redis of the fleet: redis://HOST:PORT/DB")
-    .option("--threads <n>", "scoring threads per shard: this one and n − 1 workers", "1")
+    .option(
+      "--threads <n>",
+      "scoring threads per shard (worker threads; the main thread talks to Redis)",
+      "1",
+    )
     .action(async (o: { queue: string; threads: string }) => {
       const { parseQueueUrl, pingRedis } = await import("../fleet/queue.ts");
       const address = parseQueueUrl(o.queue);

@@ -5,7 +5,7 @@ import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Job, Worker } from "bullmq";
 import type { Piscina } from "piscina";
-import { duckQuery, sqlString } from "../io/duck.ts";
+import { mentionsCsvToParquet } from "../io/mentions-parquet.ts";
 import { scoreCorpus } from "../tasks/media.ts";
 import {
   connectionOptions,
@@ -15,10 +15,6 @@ import {
   type ShardJob,
   type ShardResult,
 } from "./queue.ts";
-
-/** Column types of a part (fixed, so every part of a job has one schema). */
-export const PART_COLUMNS =
-  "{'article_id': 'VARCHAR', 'date': 'VARCHAR', 'outlet': 'VARCHAR', 'outlet_country': 'VARCHAR', 'target': 'VARCHAR', 'via': 'VARCHAR', 'entity': 'VARCHAR', 'sentence_index': 'INTEGER', 'tone': 'DOUBLE', 'label': 'VARCHAR', 'frames': 'VARCHAR'}";
 
 /**
  * Scores one shard into `OUT/part-<id>.parquet` with the one-machine code (scoreCorpus over the
@@ -32,7 +28,7 @@ export const PART_COLUMNS =
 export async function scoreShard(
   id: string,
   j: ShardJob,
-  o: { threads: number; pool?: Piscina; worker: string },
+  o: { threads: number; pool: Piscina; worker: string },
 ): Promise<ShardResult> {
   const t0 = Date.now();
   const cpu0 = process.cpuUsage();
@@ -54,17 +50,13 @@ export async function scoreShard(
       out: tmpCsv,
       threads: o.threads,
       skipBad: j.skipBad,
-      ...(o.pool ? { pool: o.pool } : {}),
+      pool: o.pool,
+      poolOnly: true,
     });
     const t1 = Date.now();
     // DuckDB on the worker's own thread budget (by default it takes every core, which the
-    // other workers of the machine are using); the CSV's dialect is ours, nothing to sniff.
-    await duckQuery(
-      [
-        `COPY (SELECT * FROM read_csv(${sqlString(tmpCsv)}, header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', columns = ${PART_COLUMNS})) TO ${sqlString(tmpParquet)} (FORMAT parquet)`,
-      ],
-      { threads: o.threads },
-    );
+    // other workers of the machine are using).
+    await mentionsCsvToParquet(tmpCsv, tmpParquet, { threads: o.threads });
     const t2 = Date.now();
     const { testDelayMs } = fleetTimings();
     if (testDelayMs) await new Promise((r) => setTimeout(r, testDelayMs));
@@ -101,7 +93,7 @@ async function fileHash(path: string): Promise<string> {
 /**
  * A fleet worker: watches Redis for scoring queues (the set {@link QUEUES_KEY}), runs a BullMQ
  * worker on each (one shard at a time), and stops on `signal` after the shard in hand. Each shard
- * uses `threads` threads (this one and a shared pool of threads − 1). BullMQ's lock (renewed while
+ * uses `threads` worker threads (a shared pool; this thread only talks to Redis). BullMQ's lock (renewed while
  * the shard runs) and stalled-job check move the shard of a dead worker back to the queue.
  */
 export async function runFleetWorker(o: {
@@ -118,15 +110,15 @@ export async function runFleetWorker(o: {
   const redis = new Redis(conn);
   redis.on("error", () => {});
   const name = `${hostname()}:${process.pid}`;
-  const pool =
-    o.threads > 1
-      ? workerPool(
-          "media",
-          o.threads - 1,
-          { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 96 },
-          2,
-        )
-      : undefined;
+  // Every shard is scored on `threads` worker threads, none on this one: this thread has ioredis
+  // loaded, and its String subclass slows string methods on the whole isolate (scoreCorpus's
+  // poolOnly); the worker threads never load it.
+  const pool = workerPool(
+    "media",
+    o.threads,
+    { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 96 },
+    2,
+  );
   const workers = new Map<string, Worker>();
   const process_ = async (job: Job<ShardJob, ShardResult>) => {
     await job.updateProgress({ worker: name, phase: "scoring" });
@@ -170,5 +162,5 @@ export async function runFleetWorker(o: {
   clearInterval(timer);
   await Promise.all([...workers.values()].map((w) => w.close()));
   redis.disconnect();
-  await pool?.destroy();
+  await pool.destroy();
 }

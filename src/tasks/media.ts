@@ -17,7 +17,7 @@ import {
   jsonlChunks,
   readCorpusFile,
 } from "../io/corpus.ts";
-import { duckQuery, mentionsSource, sqlIdent, sqlString } from "../io/duck.ts";
+import { duckQuery, sqlIdent, sqlString } from "../io/duck.ts";
 import { gkgChunks, isGkg } from "../io/gdelt.ts";
 import { readJsonFile } from "../io/json.ts";
 import { vaderLexicon } from "../io/lexicon.ts";
@@ -27,6 +27,7 @@ import {
   scoreBatchCsv,
   scoreJsonlChunk,
 } from "../io/mentions-csv.ts";
+import { mentionsCsvToParquet } from "../io/mentions-parquet.ts";
 import { type Cell, toCsv, writeFileAtomic } from "../io/write.ts";
 import type { BiasPattern } from "../media/bias-patterns.ts";
 import { type Article, type FieldMap, FieldMapSchema } from "../media/corpus-spec.ts";
@@ -119,6 +120,13 @@ export async function scoreCorpus(o: {
   files?: { file: string; range?: FileRange }[];
   /** A worker pool of `threads` − 1 threads to use (kept open) instead of starting one. */
   pool?: Piscina;
+  /**
+   * Score everything on `pool` (then of `threads` threads), none on this thread: a fleet worker's
+   * main thread has ioredis loaded, whose `class VerbatimString extends String` makes every
+   * string method call on this isolate several times slower (V8 11, Node 20; measured 2×
+   * on a shard), so its scoring runs on threads that never load it.
+   */
+  poolOnly?: boolean;
 }): Promise<ScoreCounts> {
   const { map, threads } = o;
   const parquet = /\.parquet$/i.test(o.out);
@@ -137,7 +145,8 @@ export async function scoreCorpus(o: {
   // work (reading bytes, writing CSV bytes) is small, and a worker costs memory (its own heap and
   // module loader). Small young generations keep the workers' memory flat: their live data is a
   // chunk of about 1 MB and the garbage of one sentence at a time.
-  const workers = threads - 1;
+  if (o.poolOnly && !o.pool) throw new Error("scoreCorpus: poolOnly needs a pool");
+  const workers = o.poolOnly ? threads : threads - 1;
   const pool =
     o.pool ??
     (workers > 0
@@ -176,7 +185,7 @@ export async function scoreCorpus(o: {
     viaPool: (p: NonNullable<typeof pool>) => Promise<ScoredChunk>,
     here: () => ScoredChunk,
   ) => {
-    if (pool && onPool < 2 * workers) {
+    if (pool && (o.poolOnly || onPool < 2 * workers)) {
       onPool++;
       const entry: (typeof pending)[number] = { result: viaPool(pool) };
       entry.result.then(
@@ -287,9 +296,7 @@ export async function scoreCorpus(o: {
   }
   if (parquet) {
     const tmpParquet = `${tmp}.parquet`;
-    await duckQuery([
-      `COPY (SELECT * FROM ${mentionsSource(tmp)}) TO ${sqlString(tmpParquet)} (FORMAT parquet)`,
-    ]);
+    await mentionsCsvToParquet(tmp, tmpParquet, { threads });
     await rename(tmpParquet, o.out);
     await rm(tmp, { force: true });
   } else await rename(tmp, o.out);
