@@ -1,12 +1,12 @@
-import { access, mkdir } from "node:fs/promises";
+import { access, mkdir, readdir, rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import type { Job } from "bullmq";
 import { SingleBar } from "cli-progress";
 import { InputError } from "../core/errors.ts";
 import { VERSION } from "../core/version.ts";
 import { corpusFiles } from "../io/corpus.ts";
 import { writeFileAtomic } from "../io/write.ts";
 import type { FieldMap } from "../media/corpus-spec.ts";
+import { PART_FILE } from "./parts.ts";
 import {
   connectionOptions,
   fleetTimings,
@@ -91,7 +91,7 @@ export async function runCoordinator(o: {
     const data: ShardJob = { ...settings, shard };
     return { id: shardId(data), data };
   });
-  const { Queue } = await import("bullmq");
+  const { Queue, QueueEvents } = await import("bullmq");
   const { Redis } = await import("ioredis");
   const t = fleetTimings();
   const conn = connectionOptions(address);
@@ -131,33 +131,65 @@ export async function runCoordinator(o: {
     const size = new Map(jobs.map((j) => [j.id, j.data.shard.end - j.data.shard.start]));
     const totalMb = [...size.values()].reduce((a, b) => a + b, 0) / 2 ** 20;
     bar?.start(jobs.length, 0, { mb: "0", totalMb: totalMb.toFixed(0), failed: 0 });
-    const ended = new Map<string, Job<ShardJob, ShardResult>>();
+    // Which shards have ended, from BullMQ's event stream (one message per completion or
+    // failure, whatever the number of shards), with a reconcile of the shards still open (each
+    // one's state) when the events start, after Redis comes back, and every 10 polls: events
+    // published while this process was away or Redis restarting are caught there.
+    const open = new Set(size.keys());
     const failedIds = new Set<string>();
-    for (;;) {
-      try {
-        for (const state of ["completed", "failed"] as const) {
-          for (const j of await queue.getJobs([state]))
-            if (j.id && size.has(j.id)) {
-              ended.set(j.id, j);
-              if (state === "failed") failedIds.add(j.id);
-            }
-        }
-      } catch {
-        // Redis restarting: the next poll asks again
-      }
-      const mb = [...ended.keys()].reduce((a, id) => a + size.get(id)!, 0) / 2 ** 20;
-      bar?.update(ended.size, {
-        mb: mb.toFixed(0),
+    let endedMb = 0;
+    const end = (id: string, failed: boolean) => {
+      if (!open.delete(id)) return;
+      endedMb += size.get(id)! / 2 ** 20;
+      if (failed) failedIds.add(id);
+      bar?.update(jobs.length - open.size, {
+        mb: endedMb.toFixed(0),
         totalMb: totalMb.toFixed(0),
         failed: failedIds.size,
       });
-      if (ended.size >= jobs.length) break;
-      await new Promise((r) => setTimeout(r, Math.min(t.pollMs, 500)));
+    };
+    let wake = () => {};
+    const settle = async (ids: Iterable<string>) => {
+      const list = [...ids].filter((id) => open.has(id));
+      for (let k = 0; k < list.length; k += 500) {
+        const batch = list.slice(k, k + 500);
+        const states = await Promise.all(batch.map((id) => queue.getJobState(id)));
+        batch.forEach((id, i) => {
+          if (states[i] === "completed" || states[i] === "failed") end(id, states[i] === "failed");
+        });
+      }
+      if (open.size === 0) wake();
+    };
+    const events = new QueueEvents(name, { connection: conn });
+    events.on("error", () => {});
+    // A failed attempt may be retried (the job goes back to waiting): its state says which.
+    events.on("completed", ({ jobId }) => void settle([jobId]).catch(() => {}));
+    events.on("failed", ({ jobId }) => void settle([jobId]).catch(() => {}));
+    try {
+      await events.waitUntilReady();
+      let since = 0;
+      while (open.size > 0) {
+        if (since === 0)
+          try {
+            await settle(open);
+          } catch {
+            // Redis restarting: the next reconcile asks again
+          }
+        since = (since + 1) % 10;
+        if (open.size === 0) break;
+        await new Promise<void>((r) => {
+          wake = r;
+          setTimeout(r, t.pollMs);
+        });
+      }
+    } finally {
+      await events.close();
     }
     bar?.stop();
     const manifest: ManifestShard[] = [];
     for (const j of jobs) {
-      const job = (await queue.getJob(j.id)) ?? ended.get(j.id)!;
+      const job = await queue.getJob(j.id);
+      if (!job) throw new Error(`shard ${j.id}: its job is gone from the queue ${name}`);
       const state = await job.getState();
       const s = j.data.shard;
       const base = {
@@ -214,6 +246,13 @@ export async function runCoordinator(o: {
         2,
       )}\n`,
     );
+    // Parts of earlier runs on other shards (the corpus changed since): gone, so the folder holds
+    // this run's parts only (summarise and bias read the manifest's list either way).
+    const mine = new Set(manifest.flatMap((m) => (m.part ? [m.part] : [])));
+    const stale = (await readdir(out)).filter((f) => PART_FILE.test(f) && !mine.has(f));
+    for (const f of stale) await rm(join(out, f), { force: true });
+    if (stale.length)
+      o.note?.(`removed ${stale.length} part file(s) of an earlier run on other shards`);
     await redis.srem(QUEUES_KEY, name);
     if (failed.length)
       throw new InputError(

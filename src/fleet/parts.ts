@@ -1,28 +1,66 @@
-import { readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { InputError } from "../core/errors.ts";
 import { mentionsSource, sqlString } from "../io/duck.ts";
 
 /**
+ * The part files of a fleet's output folder: those `manifest.json` lists as done when the
+ * coordinator has written it (so parts of an earlier run on other shards are never counted),
+ * else every `part-*.parquet` (a run still in progress).
+ *
+ * @throws InputError when the folder holds no part, the manifest is unreadable, or a part it
+ * lists is missing.
+ */
+export function partFiles(dir: string): string[] {
+  const manifest = join(dir, "manifest.json");
+  if (existsSync(manifest)) {
+    let shards: { status?: string; part?: string }[];
+    try {
+      shards = JSON.parse(readFileSync(manifest, "utf8")).shards;
+      if (!Array.isArray(shards)) throw new Error("no shards list");
+    } catch (e) {
+      throw new InputError(`${manifest}: not a fleet manifest (${(e as Error).message})`);
+    }
+    const parts = shards.filter((s) => s.status === "done" && s.part).map((s) => s.part!);
+    const missing = parts.filter((p) => !existsSync(join(dir, p)));
+    if (missing.length)
+      throw new InputError(
+        `${dir}: ${missing.length} part(s) listed in manifest.json are missing (${missing.slice(0, 3).join(", ")}${missing.length > 3 ? ", ..." : ""}); run the coordinator again to redo them`,
+      );
+    if (parts.length) return parts.map((p) => join(dir, p)).sort();
+  }
+  const parts = readdirSync(dir)
+    .filter((f) => PART_FILE.test(f))
+    .sort()
+    .map((f) => join(dir, f));
+  if (!parts.length)
+    throw new InputError(
+      `${dir}: a folder without part-*.parquet files (from media score --queue)`,
+    );
+  return parts;
+}
+
+/** A part's file name: `part-<shard id>.parquet`. */
+export const PART_FILE = /^part-[^/]*\.parquet$/;
+
+/**
  * A table-valued SQL expression over mentions: a file (CSV or Parquet, {@link mentionsSource}),
- * or a fleet's output folder, read by DuckDB as the glob `DIR/part-*.parquet` (streamed by
- * DuckDB, never loaded into node as a whole; the parts share one schema).
+ * or a fleet's output folder, read by DuckDB as the list of its parts ({@link partFiles};
+ * streamed by DuckDB, never loaded into node as a whole; the parts share one schema).
  *
  * @throws InputError when the folder holds no part.
  */
 export function mentionsOrParts(path: string): string {
-  let dir = false;
+  if (!isDir(path)) return mentionsSource(path);
+  return `read_parquet([${partFiles(path).map(sqlString).join(", ")}])`;
+}
+
+function isDir(path: string): boolean {
   try {
-    dir = statSync(path).isDirectory();
+    return statSync(path).isDirectory();
   } catch {
-    // a missing file: DuckDB's own message names it
+    return false; // a missing file: DuckDB's own message names it
   }
-  if (!dir) return mentionsSource(path);
-  if (!readdirSync(path).some((f) => /^part-.*\.parquet$/.test(f)))
-    throw new InputError(
-      `${path}: a folder without part-*.parquet files (from media score --queue)`,
-    );
-  return `read_parquet(${sqlString(join(path, "part-*.parquet"))})`;
 }
 
 /**
@@ -41,9 +79,9 @@ export async function checkMentionColumns(path: string, needed: string[]): Promi
   const { duckQuery } = await import("../io/duck.ts");
   const files = new Map<string, Set<string>>();
   if (dir) {
-    mentionsOrParts(path); // a folder without parts: its own error
+    const parts = partFiles(path);
     const rows = await duckQuery([
-      `SELECT file_name AS f, name AS c FROM parquet_schema(${sqlString(join(path, "part-*.parquet"))})`,
+      `SELECT file_name AS f, name AS c FROM parquet_schema([${parts.map(sqlString).join(", ")}])`,
     ]);
     for (const r of rows) {
       const f = String(r.f);

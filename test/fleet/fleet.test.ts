@@ -288,6 +288,63 @@ describe.skipIf(!present)("fleet on BullMQ with a real Redis", () => {
     expect(await partRows(out)).toEqual(baseline);
   }, 120_000);
 
+  it("a corpus changed between runs: its new shards are scored, the old shards' parts go; summarise reads the manifest's parts", async () => {
+    const changed = join(dir, "changed-corpus");
+    spawnSync("cp", ["-r", corpus, changed]);
+    const ws = startWorkers(2, redis.url);
+    const out = join(dir, "out-changed");
+    const run = () =>
+      start([
+        "media",
+        "score",
+        "--corpus",
+        changed,
+        "--queue",
+        redis.url,
+        "--out",
+        out,
+        "--shard-mb",
+        "0.25",
+      ]);
+    const c1 = run();
+    expect(await c1.exited, c1.err()).toBe(0);
+    const before = manifestOf(out).shards.map((s: { part: string }) => s.part);
+    // c.jsonl gains an article: its shard's id (size, mtime) changes
+    const extra = JSON.stringify({
+      date: "2024-05-05",
+      outlet: "Post C",
+      outlet_country: "GBR",
+      title: "China praised Japan.",
+      text: "Japan welcomed China on trade.",
+    });
+    writeFileSync(
+      join(changed, "c.jsonl"),
+      `${readFileSync(join(changed, "c.jsonl"), "utf8")}${extra}\n`,
+    );
+    const c2 = run();
+    expect(await c2.exited, c2.err()).toBe(0);
+    expect(c2.err()).toMatch(/removed 1 part file\(s\) of an earlier run/);
+    const m = manifestOf(out);
+    const now = m.shards.map((s: { part: string }) => s.part);
+    expect(now.filter((p: string) => !before.includes(p))).toHaveLength(1);
+    expect(parts(out).sort()).toEqual([...now].sort());
+    const one = join(dir, "changed.csv");
+    const r = cli(["media", "score", "--corpus", changed, "--out", one, "--threads", "1"]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(await partRows(out)).toEqual(baselineRows(one));
+    // a stray part (not in the manifest) is not counted; a listed part gone is an error
+    spawnSync("cp", [join(out, now[0]), join(out, "part-stray.parquet")]);
+    const sum = ["media", "summarise", "--by", "target", "--bootstrap", "0"];
+    const a = cli([...sum, "--mentions", out]);
+    expect(a.status, a.stderr).toBe(0);
+    expect(a.stdout).toBe(cli([...sum, "--mentions", one]).stdout);
+    rmSync(join(out, now[1]));
+    const gone = cli([...sum, "--mentions", out]);
+    expect(gone.status).toBe(2);
+    expect(gone.stderr).toContain(`1 part(s) listed in manifest.json are missing (${now[1]})`);
+    await stopWorkers(ws);
+  }, 120_000);
+
   it("a poisoned shard fails three times, is reported with its reason; the others finish", async () => {
     const bad = join(dir, "bad-corpus");
     spawnSync("cp", ["-r", corpus, bad]);
