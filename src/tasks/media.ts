@@ -33,6 +33,7 @@ import type { BiasPattern } from "../media/bias-patterns.ts";
 import { type Article, type FieldMap, FieldMapSchema } from "../media/corpus-spec.ts";
 import { MENTION_COLUMNS } from "../media/score.ts";
 import type { TargetToneModel } from "../media/target-tone.ts";
+import { PERIODS, summariseMentions } from "./media-summarise.ts";
 
 /** Characters of title and text per batch handed to a scoring worker. */
 const BATCH_CHARS = 1 << 20;
@@ -303,32 +304,7 @@ export async function scoreCorpus(o: {
   return { articles, mentions, duplicates, bad: bad.length };
 }
 
-const PERIODS: Record<string, string> = {
-  day: "strftime(TRY_CAST(date AS DATE), '%Y-%m-%d')",
-  week: "strftime(TRY_CAST(date AS DATE), '%G-W%V')",
-  month: "strftime(TRY_CAST(date AS DATE), '%Y-%m')",
-  year: "strftime(TRY_CAST(date AS DATE), '%Y')",
-};
-const KEYS = [
-  "outlet",
-  "outlet_country",
-  "target",
-  "via",
-  "entity",
-  "frame",
-  ...Object.keys(PERIODS),
-];
-
-/** The mentions as a SQL relation with period columns and one row per frame when asked. */
-function mentionsRelation(file: string, withFrame: boolean): string {
-  const periods = Object.entries(PERIODS)
-    .map(([k, e]) => `${e} AS ${k}`)
-    .join(", ");
-  const base = `SELECT *, ${periods} FROM ${mentionsOrParts(file)}`;
-  return withFrame
-    ? `SELECT *, unnest(CASE WHEN frames IS NULL OR frames = '' THEN ['none'] ELSE string_split(frames, ';') END) AS frame FROM (${base})`
-    : base;
-}
+export { summariseMentions };
 
 /** `media summarise`: mentions, mean tone and shares by the given keys, article-bootstrap CIs. */
 export async function runSummarise(o: {
@@ -363,127 +339,6 @@ export async function runSummarise(o: {
   const csv = toCsv(t.columns, t.rows);
   if (o.out) await writeFileAtomic(o.out, csv);
   else process.stdout.write(csv);
-}
-
-/**
- * Mentions, articles, mean tone and shares negative/positive by the given keys (outlet,
- * outlet_country, target, via, entity, frame, day|week|month|year), with article-bootstrap
- * intervals: the hash-based Poisson bootstrap of media/bootstrap-weights.ts (articles in bucket
- * DuckDB `hash(article_id) % 1024`, replicate weights w(seed, r, bucket); summariseTone over the
- * same cells gives the same intervals). Everything runs in DuckDB, streaming over the file or the
- * folder's Parquet glob: mentions → article × group cells → group × bucket sums → group ×
- * replicate sums; only the groups' replicate ratios (groups × B values) reach node.
- * Tone is summed exactly as DECIMAL(38, 18) (each tone rounded to 18 decimals), so one file and a
- * folder of parts give the same digits whatever order DuckDB reads the rows in.
- */
-export async function summariseMentions(
-  mentions: string,
-  by: string[],
-  o: {
-    bootstrap: number;
-    seed: number;
-    where?: string;
-    threads?: number;
-    memoryLimit?: string;
-    tempDirectory?: string;
-  },
-): Promise<TableData> {
-  const B = o.bootstrap;
-  for (const k of by)
-    if (!KEYS.includes(k))
-      throw new InputError(`--by: unknown key "${k}" (use ${KEYS.join(", ")})`);
-  const { BOOTSTRAP_BUCKETS, bootstrapWeightsSql, checkSeed } = await import(
-    "../media/bootstrap-weights.ts"
-  );
-  const bad = checkSeed(o.seed);
-  if (bad) throw new InputError(`--seed: ${bad}`);
-  const { checkMentionColumns } = await import("../fleet/parts.ts");
-  await checkMentionColumns(mentions, [
-    "article_id",
-    "tone",
-    "label",
-    "date",
-    ...by.map((k) => (k === "frame" ? "frames" : k)).filter((k) => !(k in PERIODS)),
-  ]);
-  const keys = by.map(sqlIdent).join(", ");
-  const kc = keys ? `${keys}, ` : "";
-  const cols = [
-    "mentions",
-    "articles",
-    "mean_tone",
-    "mean_tone_lo",
-    "mean_tone_hi",
-    "share_negative",
-    "share_negative_lo",
-    "share_negative_hi",
-    "share_positive",
-    "share_positive_lo",
-    "share_positive_hi",
-  ] as const;
-  const K = BOOTSTRAP_BUCKETS;
-  const keyList = by.map(sqlIdent);
-  // Groups numbered by DuckDB (dense_rank treats NULL keys as one value).
-  const gid = keys ? `CAST(dense_rank() OVER (ORDER BY ${keys}) AS INTEGER)` : "1";
-  // Replicates as dot products: each group's dense bucket sums (K values) against each
-  // replicate's K weights (DuckDB's list_inner_product), groups × B rows.
-  const statements =
-    B > 0
-      ? [
-          `CREATE TEMP TABLE gbi AS SELECT *, ${gid} AS gid FROM gb`,
-          `CREATE TEMP TABLE garr AS
-           SELECT gid, list(coalesce(n, 0) ORDER BY b) AS nl, list(coalesce(t, 0) ORDER BY b) AS tl,
-             list(coalesce(neg, 0) ORDER BY b) AS negl, list(coalesce(pos, 0) ORDER BY b) AS posl
-           FROM (SELECT DISTINCT gid FROM gbi) CROSS JOIN range(${K}) bb(b)
-             LEFT JOIN (SELECT gid, b, CAST(n AS DOUBLE) AS n, CAST(t AS DOUBLE) AS t, CAST(neg AS DOUBLE) AS neg,
-                          CAST(pos AS DOUBLE) AS pos FROM gbi) x USING (gid, b)
-           GROUP BY gid`,
-          `CREATE TEMP TABLE warr AS
-           SELECT r, list(coalesce(CAST(w AS DOUBLE), 0) ORDER BY b) AS wl
-           FROM range(${B}) rr(r) CROSS JOIN range(${K}) bb(b) LEFT JOIN (${bootstrapWeightsSql(o.seed, B)}) USING (r, b)
-           GROUP BY r`,
-        ]
-      : [];
-  const tot = `tot AS (SELECT ${kc}${B > 0 ? "gid, " : ""}sum(n) AS n, sum(a) AS a, CAST(sum(t) AS DOUBLE) AS t, sum(neg) AS neg, sum(pos) AS pos FROM ${B > 0 ? "gbi" : "gb"} GROUP BY ALL)`;
-  const lists = `rep AS (SELECT gid, r, list_inner_product(wl, nl) AS sn, list_inner_product(wl, tl) AS st,
-      list_inner_product(wl, negl) AS sneg, list_inner_product(wl, posl) AS spos FROM garr CROSS JOIN warr),
-    lists AS (SELECT gid, list(st / sn) AS lt, list(sneg / sn) AS ln, list(spos / sn) AS lp
-      FROM rep WHERE sn > 0 GROUP BY gid)`;
-  const rows = await duckQuery(
-    [
-      `CREATE TEMP TABLE gb AS
-       WITH cells AS (
-         SELECT ${kc}article_id, count(*) AS n, sum(CAST(tone AS DECIMAL(38, 18))) AS t,
-           count_if(label = 'negative') AS neg, count_if(label = 'positive') AS pos
-         FROM (${mentionsRelation(mentions, by.includes("frame"))})
-         ${o.where ? `WHERE ${o.where}` : ""}
-         GROUP BY ALL)
-       SELECT ${kc}CAST(hash(article_id) % ${K} AS INTEGER) AS b, count(*) AS a,
-         sum(n) AS n, sum(t) AS t, sum(neg) AS neg, sum(pos) AS pos
-       FROM cells GROUP BY ALL`,
-      ...statements,
-      B > 0
-        ? `WITH ${tot}, ${lists}
-           SELECT ${keyList.map((k) => `tot.${k}`).join(", ")}${keys ? "," : ""} tot.n, tot.a, tot.t, tot.neg, tot.pos, lt, ln, lp
-           FROM tot LEFT JOIN lists USING (gid)
-           ORDER BY ${keyList.map((k) => `tot.${k}`).join(", ") || "1"}`
-        : `WITH ${tot} SELECT * FROM tot ORDER BY ${keys || "1"}`,
-    ],
-    { threads: o.threads, memoryLimit: o.memoryLimit, tempDirectory: o.tempDirectory },
-  );
-  const { percentileInterval } = await import("../media/aggregate.ts");
-  const num = (v: unknown) => Number(v);
-  const body: Cell[][] = [];
-  for (const r of rows) {
-    const n = num(r.n);
-    const ci = (l: unknown): [number, number] =>
-      B > 0 ? percentileInterval(Array.isArray(l) ? l.map(num) : []) : [Number.NaN, Number.NaN];
-    const [tl, th] = ci(r.lt);
-    const [nl, nh] = ci(r.ln);
-    const [pl, ph] = ci(r.lp);
-    const s = [n, num(r.a), num(r.t) / n, tl, th, num(r.neg) / n, nl, nh, num(r.pos) / n, pl, ph];
-    body.push([...by.map((k) => r[k] as Cell), ...s]);
-  }
-  return { columns: [...by, ...cols], rows: body };
 }
 
 /** `media bias`: tone toward a target vs a comparison set in an outlet group, with FE and clustered SEs. */
