@@ -20,7 +20,8 @@
  *   A line `...` in the expected text matches any number of lines.
  * - Directives in an HTML comment between the previous block and this one:
  *   `<!-- needs: shared -->` skips the block (visibly, with the reason) when `../shared/data` is
- *   absent; `<!-- skip: REASON -->` never runs it (installing from the registry, say).
+ *   absent, `<!-- needs: redis -->` when `redis-server` is not installed (several may be given,
+ *   comma-separated); `<!-- skip: REASON -->` never runs it (installing from the registry, say).
  *
  * `UPDATE_GUIDE=1 npx vitest run test/docs/guide.test.ts` writes the observed output into the
  * ```text blocks that have no `...` line (review the diff).
@@ -46,6 +47,14 @@ const ROOT = join(import.meta.dirname, "../..");
 const GUIDE = join(ROOT, "docs/guide");
 const SHARED = join(ROOT, "../shared");
 const HAVE_SHARED = existsSync(join(SHARED, "data"));
+const HAVE_REDIS = spawnSync("redis-server", ["--version"]).status === 0;
+
+/** Why a block cannot run here (a `needs:` it lacks), or "" when it can. */
+function missing(needs: string[]): string {
+  if (needs.includes("shared") && !HAVE_SHARED) return "needs ../shared/data, which is absent";
+  if (needs.includes("redis") && !HAVE_REDIS) return "needs redis-server, which is not installed";
+  return "";
+}
 const UPDATE = process.env.UPDATE_GUIDE === "1";
 /** Pages run at once (each is a chain of processes; the machine may have 2 cores). */
 const PARALLEL_PAGES = 2;
@@ -104,7 +113,10 @@ export function parseBlocks(file: string, markdown: string): Block[] {
       line: f.line,
       lang: f.lang,
       code: f.body,
-      needs: f.directives.filter((d) => d.startsWith("needs:")).map((d) => d.slice(6)),
+      needs: f.directives
+        .filter((d) => d.startsWith("needs:"))
+        .flatMap((d) => d.slice(6).split(","))
+        .map((d) => d.trim()),
       ...(skip ? { skip: skip.slice(5) } : {}),
       ...(next?.lang === "text"
         ? { expected: { text: next.body, from: next.from, to: next.to } }
@@ -209,8 +221,8 @@ function run(cmd: string, args: string[], cwd: string, ws: string): Promise<Outc
 async function runBlock(b: Block, index: number, ws: string): Promise<Outcome> {
   const main = join(ws, "main");
   if (b.skip) return { status: null, output: "", skipped: b.skip, ms: 0 };
-  if (b.needs.includes("shared") && !HAVE_SHARED)
-    return { status: null, output: "", skipped: "needs ../shared/data, which is absent", ms: 0 };
+  const lacks = missing(b.needs);
+  if (lacks) return { status: null, output: "", skipped: lacks, ms: 0 };
   if (b.lang === "sh" || b.lang === "bash")
     return run("bash", ["-c", `set -eo pipefail\nexec 2>&1\n${b.code}`], main, ws);
   const file = join(main, `block-${index}.mts`);
@@ -282,11 +294,8 @@ for (const { page, blocks } of runnable) {
     for (const b of blocks) {
       const first = b.code.split("\n").find((l) => l.trim() && !l.startsWith("#")) ?? "";
       const name = `line ${b.line} (${b.lang}): ${first.slice(0, 70)}`;
-      const skip = b.skip
-        ? `skipped: ${b.skip}`
-        : b.needs.includes("shared") && !HAVE_SHARED
-          ? "skipped: needs ../shared/data, which is absent"
-          : "";
+      const lacks = missing(b.needs);
+      const skip = b.skip ? `skipped: ${b.skip}` : lacks ? `skipped: ${lacks}` : "";
       if (skip) {
         it.skip(`${name} [${skip}]`, () => {});
         continue;
