@@ -1,7 +1,7 @@
 import type { TableData } from "../composite/tables.ts";
 import { InputError } from "../core/errors.ts";
 import { mentionsOrParts } from "../fleet/parts.ts";
-import { duckQuery, sqlIdent } from "../io/duck.ts";
+import { sqlIdent } from "../io/duck.ts";
 import type { Cell } from "../io/write.ts";
 
 /** Period keys of the mentions' `date` (any text DuckDB casts to DATE; NULL otherwise). */
@@ -64,6 +64,8 @@ export async function summariseMentions(
     threads?: number;
     memoryLimit?: string;
     tempDirectory?: string;
+    /** How the article count carries the group: "hash" (default, when injective) or "keys". */
+    articleGroups?: "hash" | "keys";
   },
 ): Promise<TableData> {
   const B = o.bootstrap;
@@ -124,39 +126,56 @@ export async function summariseMentions(
            GROUP BY r`,
         ]
       : [];
-  // Articles joined to the group totals on the keys (NULL keys match NULL keys).
-  const onKeys = keyList.map((k) => `s.${k} IS NOT DISTINCT FROM ga.${k}`).join(" AND ") || "true";
-  const tot = `tot AS (SELECT s.*, ga.a FROM (SELECT ${kc}${B > 0 ? "gid, " : ""}sum(n) AS n, CAST(sum(t) AS DOUBLE) AS t, sum(neg) AS neg, sum(pos) AS pos FROM ${B > 0 ? "gbi" : "gb"} GROUP BY ALL) s LEFT JOIN ga ON ${onKeys})`;
+  // Articles per group: distinct (group, article) pairs. The group is carried as one 64-bit
+  // hash(keys) when that is injective on this table's key tuples (checked on gb's few tuples;
+  // half the pair table's width, which is what spills at 100M mentions), else as the keys.
+  const hashed = by.length > 0 && o.articleGroups !== "keys";
+  const hk = (p: string) => `hash(${keyList.map((k) => p + k).join(", ")})`;
+  const gaKeys = `CREATE TEMP TABLE ga AS
+    SELECT ${kc}count(*) AS a FROM (SELECT DISTINCT ${kc}article_id FROM (${rel})) GROUP BY ALL`;
+  const gaHashed = `CREATE TEMP TABLE ga AS
+    SELECT hk, count(*) AS a FROM (SELECT DISTINCT ${hk("")} AS hk, article_id FROM (${rel})) GROUP BY hk`;
+  const collisions = `SELECT count(*) AS c FROM (SELECT ${hk("")} AS hk FROM (SELECT DISTINCT ${keys} FROM gb) GROUP BY hk HAVING count(*) > 1)`;
+  const onKeys = (h: boolean) =>
+    h
+      ? `${hk("s.")} = ga.hk`
+      : keyList.map((k) => `s.${k} IS NOT DISTINCT FROM ga.${k}`).join(" AND ") || "true";
+  const tot = (h: boolean) =>
+    `tot AS (SELECT s.*, ga.a FROM (SELECT ${kc}${B > 0 ? "gid, " : ""}sum(n) AS n, CAST(sum(t) AS DOUBLE) AS t, sum(neg) AS neg, sum(pos) AS pos FROM ${B > 0 ? "gbi" : "gb"} GROUP BY ALL) s LEFT JOIN ga ON ${onKeys(h)})`;
   const lists = `rep AS (SELECT gid, r, list_inner_product(wl, nl) AS sn, list_inner_product(wl, tl) AS st,
       list_inner_product(wl, negl) AS sneg, list_inner_product(wl, posl) AS spos FROM garr CROSS JOIN warr),
     lists AS (SELECT gid, list(st / sn) AS lt, list(sneg / sn) AS ln, list(spos / sn) AS lp
       FROM rep WHERE sn > 0 GROUP BY gid)`;
-  const rows = await duckQuery(
-    [
-      "SET preserve_insertion_order = false",
-      ...(periods.length
-        ? [
-            `CREATE TEMP TABLE dates AS SELECT date, ${periods.map((p) => `${PERIODS[p]} AS ${p}`).join(", ")}
-             FROM (SELECT DISTINCT date FROM ${src})`,
-          ]
-        : []),
-      `CREATE TEMP TABLE gb AS
-       SELECT ${kc}CAST(hash(article_id) % ${K} AS INTEGER) AS b, count(*) AS n,
-         sum(CAST(tone AS DECIMAL(38, 18))) AS t, count_if(label = 'negative') AS neg,
-         count_if(label = 'positive') AS pos
-       FROM (${rel}) GROUP BY ALL`,
-      `CREATE TEMP TABLE ga AS
-       SELECT ${kc}count(DISTINCT article_id) + max(CAST(article_id IS NULL AS INTEGER)) AS a
-       FROM (${rel}) GROUP BY ALL`,
-      ...statements,
-      B > 0
-        ? `WITH ${tot}, ${lists}
+  const final = (h: boolean) =>
+    B > 0
+      ? `WITH ${tot(h)}, ${lists}
            SELECT ${keyList.map((k) => `tot.${k}`).join(", ")}${keys ? "," : ""} tot.n, tot.a, tot.t, tot.neg, tot.pos, lt, ln, lp
            FROM tot LEFT JOIN lists USING (gid)
            ORDER BY ${keyList.map((k) => `tot.${k}`).join(", ") || "1"}`
-        : `WITH ${tot} SELECT * FROM tot ORDER BY ${keys || "1"}`,
-    ],
+      : `WITH ${tot(h)} SELECT * FROM tot ORDER BY ${keys || "1"}`;
+  // Σ CAST(tone AS DECIMAL(38, 18)) in two exact parts: |tone| < 1 as DECIMAL(18, 18) (64-bit;
+  // DuckDB's double → decimal cast is round(tone · 10^18) for every width, the width only bounds
+  // the range, so each value is the same integer), the rest (±1, beyond, NaN's error) wide.
+  const toneSums = `sum(CASE WHEN abs(tone) < 1 THEN CAST(tone AS DECIMAL(18, 18)) END) AS tn,
+            sum(CASE WHEN abs(tone) < 1 THEN NULL ELSE CAST(tone AS DECIMAL(38, 18)) END) AS tw`;
+  const rows = await duckSession(
     { threads: o.threads, memoryLimit: o.memoryLimit, tempDirectory: o.tempDirectory },
+    async (run) => {
+      await run("SET preserve_insertion_order = false");
+      if (periods.length)
+        await run(`CREATE TEMP TABLE dates AS SELECT date, ${periods.map((p) => `${PERIODS[p]} AS ${p}`).join(", ")}
+          FROM (SELECT DISTINCT date FROM ${src})`);
+      await run(`CREATE TEMP TABLE gb AS
+        SELECT * EXCLUDE (tn, tw), CAST(CASE WHEN tn IS NOT NULL OR tw IS NOT NULL
+            THEN coalesce(tn, 0) + coalesce(tw, 0) END AS DECIMAL(38, 18)) AS t
+        FROM (SELECT ${kc}CAST(hash(article_id) % ${K} AS INTEGER) AS b, count(*) AS n,
+            ${toneSums}, count_if(label = 'negative') AS neg, count_if(label = 'positive') AS pos
+          FROM (${rel}) GROUP BY ALL)`);
+      const h = hashed && Number((await run(collisions))[0]!.c) === 0;
+      await run(h ? gaHashed : gaKeys);
+      for (const s of statements) await run(s);
+      return run(final(h));
+    },
   );
   const { percentileInterval } = await import("../media/aggregate.ts");
   const num = (v: unknown) => Number(v);
@@ -172,4 +191,30 @@ export async function summariseMentions(
     body.push([...by.map((k) => r[k] as Cell), ...s]);
   }
   return { columns: [...by, ...cols], rows: body };
+}
+
+/**
+ * Runs `f` with one in-memory DuckDB connection (the settings of io/duck.ts duckQuery), so that
+ * later statements may depend on earlier results; `run` returns a statement's rows as JSON values.
+ */
+async function duckSession<T>(
+  o: { threads?: number; memoryLimit?: string; tempDirectory?: string },
+  f: (run: (sql: string) => Promise<Record<string, unknown>[]>) => Promise<T>,
+): Promise<T> {
+  const { DuckDBInstance } = await import("@duckdb/node-api");
+  const config: Record<string, string> = {};
+  if (o.threads) config.threads = String(o.threads);
+  if (o.memoryLimit) config.memory_limit = o.memoryLimit;
+  if (o.tempDirectory) config.temp_directory = o.tempDirectory;
+  const instance = await DuckDBInstance.create(":memory:", config);
+  const conn = await instance.connect();
+  try {
+    return await f(
+      async (sql) =>
+        (await conn.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[],
+    );
+  } finally {
+    conn.closeSync();
+    instance.closeSync();
+  }
 }

@@ -117,3 +117,110 @@ describe("media summarise: article bootstrap in DuckDB", () => {
     ).rejects.toThrow(/seed/);
   });
 });
+
+describe("media summarise: articles and periods over awkward mentions", () => {
+  // Frames, empty entities (NULL keys), an unreadable date (NULL period), a missing article id
+  // (one article, as a group of its own), tones beyond ±1 and with 17 significant digits.
+  let csv = "";
+  type Row = {
+    a: string;
+    date: string;
+    outlet: string;
+    entity: string;
+    frames: string;
+    tone: number;
+    label: string;
+  };
+  const rows: Row[] = [];
+  beforeAll(() => {
+    let seed = 11;
+    const rnd = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const dates = ["2024-01-31", "2024-02-01", "2024-2-9", "not a date", "", "2023-12-31"];
+    for (let a = 0; a < 500; a++) {
+      const k = 1 + Math.floor(rnd() * 4);
+      const date = dates[a % dates.length]!;
+      for (let s = 0; s < k; s++) {
+        const tone = [1, -1, 1.5, rnd() * 2 - 1][Math.floor(rnd() * 4)]!;
+        rows.push({
+          a: a % 97 === 0 ? "" : `a${a}`,
+          date,
+          outlet: `o${a % 3}`,
+          entity: rnd() < 0.3 ? "" : `e${Math.floor(rnd() * 3)}`,
+          frames: ["", "economy", "economy;security", "none"][Math.floor(rnd() * 4)]!,
+          tone,
+          label: tone < -0.05 ? "negative" : tone > 0.05 ? "positive" : "neutral",
+        });
+      }
+    }
+    csv = join(dir, "awkward.csv");
+    writeFileSync(
+      csv,
+      `${[HEAD, ...rows.map((r) => `${r.a},${r.date},${r.outlet},USA,CHN,name,${r.entity},0,${r.tone},${r.label},${r.frames}`)].join("\n")}\n`,
+    );
+  });
+
+  it("hashed and keyed article counts agree, and both match counts from first principles", async () => {
+    const month = (d: string) => {
+      const m = /^(\d{4})-(\d{1,2})-\d{1,2}$/.exec(d);
+      return m ? `${m[1]}-${m[2]!.padStart(2, "0")}` : null;
+    };
+    for (const by of [["outlet", "frame", "month"], ["entity", "year"], ["outlet"]]) {
+      const h = await summariseMentions(csv, by, { bootstrap: 50, seed: 2 });
+      const k = await summariseMentions(csv, by, { bootstrap: 50, seed: 2, articleGroups: "keys" });
+      expect(h).toEqual(k);
+      const ref = new Map<string, { n: number; arts: Set<string>; tone: number }>();
+      for (const r of rows) {
+        const frames = r.frames === "" ? ["none"] : r.frames.split(";");
+        for (const f of by.includes("frame") ? frames : [""]) {
+          const m = month(r.date);
+          const key = by
+            .map((b) =>
+              b === "frame"
+                ? f
+                : b === "month"
+                  ? m
+                  : b === "year"
+                    ? (m?.slice(0, 4) ?? null)
+                    : b === "entity"
+                      ? r.entity || null
+                      : r.outlet,
+            )
+            .join("|");
+          const g = ref.get(key) ?? { n: 0, arts: new Set<string>(), tone: 0 };
+          g.n++;
+          g.arts.add(r.a);
+          g.tone += r.tone;
+          ref.set(key, g);
+        }
+      }
+      expect(h.rows.length).toBe(ref.size);
+      for (const row of h.rows) {
+        const g = ref.get(
+          row
+            .slice(0, by.length)
+            .map((v) => (v == null ? null : String(v)))
+            .join("|"),
+        );
+        expect(g, `group ${row.slice(0, by.length).join("|")}`).toBeDefined();
+        expect(row[by.length]).toBe(g!.n);
+        expect(row[by.length + 1]).toBe(g!.arts.size);
+        expectClose(Number(row[by.length + 2]), g!.tone / g!.n, { rtol: 1e-12, atol: 1e-15 });
+      }
+    }
+  });
+  it("sums tone exactly: the mean is the DECIMAL(38, 18) sum's double over n, to the last digit", async () => {
+    const t = await summariseMentions(csv, ["outlet", "month"], { bootstrap: 20, seed: 2 });
+    const ref = await duckQuery([
+      `SELECT outlet, strftime(TRY_CAST(date AS DATE), '%Y-%m') AS month, count(*) AS n,
+         CAST(sum(CAST(tone AS DECIMAL(38, 18))) AS DOUBLE) AS t
+       FROM read_csv(${sqlString(csv)}, header = true, types = {'tone': 'DOUBLE', 'date': 'VARCHAR', 'article_id': 'VARCHAR'})
+       GROUP BY ALL ORDER BY outlet, month`,
+    ]);
+    expect(t.rows.map((r) => [r[0], r[1], r[2], r[4]])).toEqual(
+      ref.map((r) => [r.outlet, r.month, Number(r.n), Number(r.t) / Number(r.n)]),
+    );
+  });
+});
