@@ -103,6 +103,45 @@ async function findCuts(
     for (;;) {
       const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
       if (bytesRead === 0) break;
+      if (!quoted) {
+        // JSONL and GKG: no quoting, so only line ends matter; jump between them with indexOf
+        // (about 5× the byte loop's speed) with the same rules as the loop below.
+        const b = buf.subarray(0, bytesRead);
+        let k = 0;
+        let cr = -2; // the next CR at or after k (-1: none in this buffer; -2: not looked up)
+        while (k < bytesRead) {
+          const at = pos + k;
+          if (afterCR) {
+            afterCR = false;
+            if (b[k] === LF) {
+              if (at + 1 >= next && at + 1 < size) {
+                cuts.push({ at: at + 1, lines });
+                next = at + 1 + shardBytes;
+              }
+              k++;
+              continue;
+            }
+            if (at >= next) {
+              cuts.push({ at, lines });
+              next = at + shardBytes;
+            }
+          }
+          if (cr !== -1 && cr < k) cr = b.indexOf(CR, k);
+          const lf = b.indexOf(LF, k);
+          const e = lf === -1 ? cr : cr === -1 ? lf : Math.min(lf, cr);
+          if (e === -1) break;
+          lines++;
+          if (e === lf) {
+            if (pos + e + 1 >= next && pos + e + 1 < size) {
+              cuts.push({ at: pos + e + 1, lines });
+              next = pos + e + 1 + shardBytes;
+            }
+          } else afterCR = true;
+          k = e + 1;
+        }
+        pos += bytesRead;
+        continue;
+      }
       for (let k = 0; k < bytesRead; k++) {
         const c = buf[k]!;
         const p = prev;

@@ -124,6 +124,41 @@ describe("splitCorpus", () => {
     await sameRecords(t, 300);
   });
 
+  it("files past one read buffer (1 MiB): mixed line ends, a CR LF pair across the buffer edge", async () => {
+    // Seeded lines ending in "\n", "\r\n" or a lone "\r"; one "\r" at the last byte of the
+    // first 1 MiB read with its "\n" the first byte of the next, one lone "\r" there too.
+    let seed = 5;
+    const rnd = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const ends = ["\n", "\r\n", "\r"];
+    const chunks: Buffer[] = [];
+    let len = 0;
+    for (let i = 0; len < 3.2 * 2 ** 20; i++) {
+      const b = Buffer.from(
+        `${line(i, "x".repeat(Math.floor(rnd() * 300)))}${ends[Math.floor(rnd() * 3)]}`,
+      );
+      chunks.push(b);
+      len += b.length;
+    }
+    const body = Buffer.concat(chunks);
+    const edge = 2 ** 20;
+    for (const [at, pair] of [
+      [edge - 1, "\r\n"],
+      [2 * edge - 1, "\r}"],
+    ] as const) {
+      // overwrite inside a title so the JSON stays whole: close the line at `at`
+      body.write(pair, at, "latin1");
+    }
+    const p = write("big.jsonl", body);
+    for (const size of [edge - 1, edge, 300_000, 777_777]) {
+      const shards = await splitCorpus([p], size);
+      expect(shards.length).toBeGreaterThan(2);
+      checkTiling(p, shards);
+    }
+  });
+
   it("rejects a bad size and names a missing file", async () => {
     await expect(splitCorpus([], 0)).rejects.toThrow(/shardBytes/);
     await expect(splitCorpus([join(dir, "nope.jsonl")], 10)).rejects.toThrow(
