@@ -44,15 +44,19 @@ function mentionsRelation(file: string, periods: string[], withFrame: boolean): 
  * intervals: the hash-based Poisson bootstrap of media/bootstrap-weights.ts (articles in bucket
  * DuckDB `hash(article_id) % 1024`, replicate weights w(seed, r, bucket); summariseTone over the
  * same cells gives the same intervals). Everything runs in DuckDB, streaming over the file or the
- * folder's Parquet glob, in two aggregations of the mentions: group × bucket sums (n, tone, neg,
- * pos; the bucket is a function of the article, so no article grouping is needed) and articles
- * per group (count(DISTINCT article_id), a NULL id counting as one article); then group ×
- * replicate sums as dot products. Only the groups' replicate ratios (groups × B values) reach
- * node.
+ * folder's Parquet glob, in two aggregations of the mentions:
+ *   gb: group × bucket sums n, Σ tone, neg, pos (the bucket is a function of the article, so no
+ *       article grouping is needed; ~10⁶ rows for 960 groups × 1024 buckets);
+ *   ga: articles per group = distinct (group, article_id) pairs, a NULL id counting as one article
+ *       (the group as one 64-bit hash(keys) when that is injective on gb's key tuples, else the
+ *       keys);
+ * then group × replicate sums as dot products of gb's dense bucket vectors with the replicate
+ * weights. Only the groups' replicate ratios (groups × B values) reach node.
  * Tone is summed exactly as DECIMAL(38, 18) (each tone rounded to 18 decimals), so one file and a
  * folder of parts give the same digits whatever order DuckDB reads the rows in.
  *
- * Example: by outlet_country, target, month over 100M mentions (960 groups, 25M articles).
+ * Example: `summariseMentions("out/", ["outlet_country", "target", "month"], { bootstrap: 500,
+ * seed: 1 })` over 100M mentions (25M articles) gives 960 rows; bench/media-summarise.ts times it.
  */
 export async function summariseMentions(
   mentions: string,
