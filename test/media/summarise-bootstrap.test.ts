@@ -223,4 +223,19 @@ describe("media summarise: articles and periods over awkward mentions", () => {
       ref.map((r) => [r.outlet, r.month, Number(r.n), Number(r.t) / Number(r.n)]),
     );
   });
+  it("relies on DuckDB casting a double to DECIMAL(18, 18) and DECIMAL(38, 18) as the same integer", async () => {
+    // summariseMentions sums |tone| < 1 as DECIMAL(18, 18) (64-bit) and the rest as
+    // DECIMAL(38, 18); the total equals Σ CAST(tone AS DECIMAL(38, 18)) only if both casts give
+    // round(tone · 10^18). A DuckDB upgrade that changed one cast would fail here.
+    const r = await duckQuery([
+      `SELECT count(*) AS n, count_if(CAST(CAST(v AS DECIMAL(18, 18)) AS DECIMAL(38, 18)) <> CAST(v AS DECIMAL(38, 18))) AS bad
+       FROM (SELECT random() * 2 - 1 AS v FROM range(200000)
+         UNION ALL SELECT (random() * 2 - 1) * pow(10, -CAST(floor(random() * 20) AS INTEGER)) FROM range(200000)
+         UNION ALL SELECT nextafter(1.0::DOUBLE, 0.0::DOUBLE) UNION ALL SELECT nextafter(-1.0::DOUBLE, 0.0::DOUBLE)
+         UNION ALL SELECT 5e-19 UNION ALL SELECT -5e-19 UNION ALL SELECT 1.5e-18 UNION ALL SELECT 2.5e-18)
+       WHERE abs(v) < 1`,
+    ]);
+    expect(Number(r[0]!.n)).toBeGreaterThan(400000);
+    expect(Number(r[0]!.bad)).toBe(0);
+  });
 });
