@@ -1,7 +1,7 @@
 import type { TableData } from "../composite/tables.ts";
 import { InputError } from "../core/errors.ts";
 import { mentionsOrParts } from "../fleet/parts.ts";
-import { sqlIdent } from "../io/duck.ts";
+import { duckSession, sqlIdent } from "../io/duck.ts";
 import type { Cell } from "../io/write.ts";
 
 /** Period keys of the mentions' `date` (any text DuckDB casts to DATE; NULL otherwise). */
@@ -195,30 +195,4 @@ export async function summariseMentions(
     body.push([...by.map((k) => r[k] as Cell), ...s]);
   }
   return { columns: [...by, ...cols], rows: body };
-}
-
-/**
- * Runs `f` with one in-memory DuckDB connection (the settings of io/duck.ts duckQuery), so that
- * later statements may depend on earlier results; `run` returns a statement's rows as JSON values.
- */
-async function duckSession<T>(
-  o: { threads?: number; memoryLimit?: string; tempDirectory?: string },
-  f: (run: (sql: string) => Promise<Record<string, unknown>[]>) => Promise<T>,
-): Promise<T> {
-  const { DuckDBInstance } = await import("@duckdb/node-api");
-  const config: Record<string, string> = {};
-  if (o.threads) config.threads = String(o.threads);
-  if (o.memoryLimit) config.memory_limit = o.memoryLimit;
-  if (o.tempDirectory) config.temp_directory = o.tempDirectory;
-  const instance = await DuckDBInstance.create(":memory:", config);
-  const conn = await instance.connect();
-  try {
-    return await f(
-      async (sql) =>
-        (await conn.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[],
-    );
-  } finally {
-    conn.closeSync();
-    instance.closeSync();
-  }
 }
