@@ -113,12 +113,14 @@ export async function runFleetWorker(o: {
   // Every shard is scored on `threads` worker threads, none on this one: this thread has ioredis
   // loaded, and its String subclass slows string methods on the whole isolate (scoreCorpus's
   // poolOnly); the worker threads never load it.
-  // A 16 MB young generation: 4 MB (the one-process default, where threads share a machine's
-  // memory) cost up to 20% more CPU in scavenges on a 64 MB shard; 16 MB stays under 300 MiB.
+  // A 48 MB young generation: on a 64 MB shard, 4 MB (the one-process pool's, where threads
+  // share a machine's memory) cost up to 20% more CPU in scavenges and 16 MB about 4% more
+  // (16.3-16.6 s against 15.7-15.8 s CPU; one process on its main thread: 15.4 s); peak RSS
+  // 229-264 MiB (64 MB: 294 MiB, too near the 300 MiB budget).
   const pool = workerPool(
     "media",
     o.threads,
-    { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 96 },
+    { maxYoungGenerationSizeMb: 48, maxOldGenerationSizeMb: 96 },
     2,
   );
   const workers = new Map<string, Worker>();
