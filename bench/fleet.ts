@@ -13,16 +13,14 @@
  * to share), worker counts SOFTPOWER_BENCH_FLEET_WORKERS (default 1,2,3). Skips, saying so,
  * without redis-server. Runs alone with `node --import tsx bench/fleet.ts`.
  */
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { splitCorpus } from "../src/fleet/shards.ts";
 import { hasRedis, startRedis } from "../test/fleet/redis.ts";
-
-const BIN = fileURLToPath(new URL("../bin/softpower.js", import.meta.url));
-const RSS = fileURLToPath(new URL("./peak-rss.mjs", import.meta.url));
+import { childUsage, measuredCli, runCli } from "./timing.ts";
 
 export async function writeCorpus(file: string, mb: number): Promise<void> {
   let seed = 11;
@@ -75,11 +73,6 @@ export async function writeCorpus(file: string, mb: number): Promise<void> {
   await new Promise((r) => out.end(r));
 }
 
-/** Peak RSS (MiB) and CPU seconds a child reported on stderr (bench/peak-rss.mjs). */
-const usage = (stderr: string) => ({
-  rss: Number(/maxrss_kib=(\d+)/.exec(stderr)?.[1] ?? Number.NaN) / 1024,
-  cpu: Number(/cpu_us=(\d+)/.exec(stderr)?.[1] ?? Number.NaN) / 1e6,
-});
 const load = () => `load ${loadavg()[0]!.toFixed(1)}`;
 const f1 = (x: number) => x.toFixed(1);
 
@@ -150,7 +143,7 @@ export async function fleetBench(): Promise<void> {
   const redis = await startRedis(dir);
   try {
     console.log(`corpus ${size.toFixed(0)} MB synthetic JSONL, shards of ${shardMb} MB`);
-    let t = performance.now();
+    const t = performance.now();
     const c0 = process.cpuUsage();
     const shards = await splitCorpus([corpus], shardMb * 2 ** 20);
     const splitS = (performance.now() - t) / 1000;
@@ -161,31 +154,20 @@ export async function fleetBench(): Promise<void> {
     // The one-process baseline twice: CSV output, and Parquet output (what a worker writes for
     // each shard: the same scoring, then DuckDB's CSV -> Parquet conversion).
     const runOne = (file: string) => {
-      const t0 = performance.now();
-      const r = spawnSync(
-        process.execPath,
-        [
-          "--import",
-          RSS,
-          BIN,
-          "media",
-          "score",
-          "--corpus",
-          corpus,
-          "--out",
-          join(dir, file),
-          "--threads",
-          "1",
-        ],
-        { encoding: "utf8" },
-      );
-      if (r.status !== 0) throw new Error(r.stderr);
-      const s = (performance.now() - t0) / 1000;
-      const u = usage(r.stderr);
+      const r = runCli([
+        "media",
+        "score",
+        "--corpus",
+        corpus,
+        "--out",
+        join(dir, file),
+        "--threads",
+        "1",
+      ]);
       console.log(
-        `one process (media score --threads 1 --out ${file}): ${f1(s)} s wall, ${f1(u.cpu)} s CPU, ${f1(size / s)} MB/s wall, ${f1(size / u.cpu)} MB/s per CPU-second, peak RSS ${u.rss.toFixed(0)} MiB (${load()})`,
+        `one process (media score --threads 1 --out ${file}): ${f1(r.wallS)} s wall, ${f1(r.cpuS)} s CPU, ${f1(size / r.wallS)} MB/s wall, ${f1(size / r.cpuS)} MB/s per CPU-second, peak RSS ${r.rssMiB.toFixed(0)} MiB (${load()})`,
       );
-      return { s, cpu: u.cpu };
+      return { s: r.wallS, cpu: r.cpuS };
     };
     const oneCsv = runOne("one.csv");
     const csvMb = statSync(join(dir, "one.csv")).size / 2 ** 20;
@@ -206,7 +188,7 @@ export async function fleetBench(): Promise<void> {
       for (let k = 0; k < n; k++) {
         const p = spawn(
           process.execPath,
-          ["--import", RSS, BIN, "worker", "--queue", redis.url, "--threads", "1"],
+          measuredCli(["worker", "--queue", redis.url, "--threads", "1"]),
           { stdio: ["ignore", "ignore", "pipe"] },
         );
         let ready: (ms: number) => void = () => {};
@@ -227,13 +209,9 @@ export async function fleetBench(): Promise<void> {
       const startup = await Promise.all(ws.map((w) => w.ready));
       await new Promise((r) => setTimeout(r, 1500)); // BullMQ workers connected
       const calls0 = await redisCalls(redis.url);
-      t = performance.now();
-      const c = spawnSync(
-        process.execPath,
-        [
-          "--import",
-          RSS,
-          BIN,
+      let coord: ReturnType<typeof runCli>;
+      try {
+        coord = runCli([
           "media",
           "score",
           "--corpus",
@@ -244,26 +222,24 @@ export async function fleetBench(): Promise<void> {
           out,
           "--shard-mb",
           String(shardMb),
-        ],
-        { encoding: "utf8" },
-      );
-      const s = (performance.now() - t) / 1000;
+        ]);
+      } finally {
+        for (const w of ws) w.p.kill("SIGTERM");
+        await Promise.all(ws.map((w) => w.exit));
+      }
+      const s = coord.wallS;
       const calls = (await redisCalls(redis.url)) - calls0;
-      for (const w of ws) w.p.kill("SIGTERM");
-      await Promise.all(ws.map((w) => w.exit));
-      if (c.status !== 0) throw new Error(c.stderr);
-      const coord = usage(c.stderr);
       const m = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8"));
       const list = m.shards as ManifestShard[];
       const sum = (f: (x: ManifestShard) => number) => list.reduce((a, x) => a + f(x), 0) / 1000;
       const work = sum((x) => x.ms);
-      const wu = ws.map((w) => usage(w.err));
-      const workerCpu = wu.reduce((a, u) => a + u.cpu, 0);
-      const rss = wu.map((u) => u.rss.toFixed(0)).join(", ");
+      const wu = ws.map((w) => childUsage(w.err));
+      const workerCpu = wu.reduce((a, u) => a + u.cpuS, 0);
+      const rss = wu.map((u) => u.rssMiB.toFixed(0)).join(", ");
       const g = gaps(list);
       const gapMs = g.length ? g.reduce((a, b) => a + b, 0) / g.length : Number.NaN;
       console.log(
-        `${n} worker(s): ${f1(s)} s wall, ${f1(size / s)} MB/s; CPU ${f1(workerCpu)} s workers + ${f1(coord.cpu)} s coordinator; peak RSS per worker ${rss} MiB, coordinator ${coord.rss.toFixed(0)} MiB (${load()})`,
+        `${n} worker(s): ${f1(s)} s wall, ${f1(size / s)} MB/s; CPU ${f1(workerCpu)} s workers + ${f1(coord.cpuS)} s coordinator; peak RSS per worker ${rss} MiB, coordinator ${coord.rssMiB.toFixed(0)} MiB (${load()})`,
       );
       if (n === 1) {
         oneWorker = s;
@@ -272,7 +248,7 @@ export async function fleetBench(): Promise<void> {
         const hash = sum((x) => x.phases?.hash ?? 0);
         const shardCpu = sum((x) => x.phases?.cpu ?? 0);
         console.log(
-          `  the queue's overhead (vs one process writing Parquet): wall ${(((s - oneS) / oneS) * 100).toFixed(1)}%, CPU ${(((workerCpu + coord.cpu - oneU.cpu) / oneU.cpu) * 100).toFixed(1)}% (workers + coordinator); vs one process writing CSV: wall ${(((s - oneCsv.s) / oneCsv.s) * 100).toFixed(1)}%`,
+          `  the queue's overhead (vs one process writing Parquet): wall ${(((s - oneS) / oneS) * 100).toFixed(1)}%, CPU ${(((workerCpu + coord.cpuS - oneU.cpu) / oneU.cpu) * 100).toFixed(1)}% (workers + coordinator); vs one process writing CSV: wall ${(((s - oneCsv.s) / oneCsv.s) * 100).toFixed(1)}%`,
         );
         console.log(
           `  breakdown (wall): scoring to CSV ${f1(score)} s, Parquet conversion ${f1(parquet)} s, hash ${f1(hash)} s over ${list.length} shards (CPU inside shards ${f1(shardCpu)} s); split ${f1(splitS)} s; worker start-up ${(startup[0]! / 1000).toFixed(2)} s; ${calls} Redis commands (${(calls / list.length).toFixed(0)} per shard, all clients) x ${rtt.toFixed(2)} ms round trip = ${f1((calls * rtt) / 1000)} s if serial; scheduling gap ${gapMs.toFixed(0)} ms per shard; coordinator wall beyond the shards ${f1(s - work)} s`,

@@ -7,15 +7,12 @@
  * (default "10,30"; the issue's size: "10,30,100"). Target: 100M in ≤ 60 s and ≤ 4 GiB peak on the
  * 2-core machine. Runs alone with `node --import tsx bench/media-summarise.ts`.
  */
-import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { duckQuery, sqlString } from "../src/io/duck.ts";
+import { runCli } from "./timing.ts";
 
-const BIN = fileURLToPath(new URL("../bin/softpower.js", import.meta.url));
-const RSS = fileURLToPath(new URL("./peak-rss.mjs", import.meta.url));
 const PARTS = 16;
 
 /**
@@ -65,31 +62,21 @@ export async function summariseBench(): Promise<void> {
       const rows = await duckQuery([
         `SELECT count(*) AS n, count(DISTINCT article_id) AS a FROM read_parquet(${sqlString(join(dir, "*.parquet"))})`,
       ]);
-      const t0 = performance.now();
-      const r = spawnSync(
-        process.execPath,
-        [
-          "--import",
-          RSS,
-          BIN,
-          "media",
-          "summarise",
-          "--mentions",
-          dir,
-          "--by",
-          "outlet_country,target,month",
-          "--bootstrap",
-          "500",
-          "--out",
-          join(root, "s.csv"),
-        ],
-        { encoding: "utf8", maxBuffer: 1 << 26 },
-      );
-      const wall = (performance.now() - t0) / 1000;
-      if (r.status !== 0) throw new Error(`media summarise failed: ${r.stderr}`);
-      const rss = /maxrss_kib=(\d+) cpu_us=(\d+)/.exec(r.stderr);
-      const peak = rss ? Number(rss[1]) / 2 ** 20 : Number.NaN;
-      const cpu = rss ? Number(rss[2]) / 1e6 : Number.NaN;
+      const r = runCli([
+        "media",
+        "summarise",
+        "--mentions",
+        dir,
+        "--by",
+        "outlet_country,target,month",
+        "--bootstrap",
+        "500",
+        "--out",
+        join(root, "s.csv"),
+      ]);
+      const wall = r.wallS;
+      const peak = r.rssMiB / 1024;
+      const cpu = r.cpuS;
       const grow = prev
         ? `, ×${(wall / prev.wall).toFixed(2)} time for ×${(m / prev.m).toFixed(1)} rows`
         : "";

@@ -70,12 +70,8 @@ function isDir(path: string): boolean {
  * @throws InputError naming the file and its missing columns, or a path that does not exist.
  */
 export async function checkMentionColumns(path: string, needed: string[]): Promise<void> {
-  let dir = false;
-  try {
-    dir = statSync(path).isDirectory();
-  } catch {
-    throw new InputError(`${path}: no such mentions file or folder`);
-  }
+  if (!existsSync(path)) throw new InputError(`${path}: no such mentions file or folder`);
+  const dir = isDir(path);
   const { duckQuery } = await import("../io/duck.ts");
   const files = new Map<string, Set<string>>();
   if (dir) {

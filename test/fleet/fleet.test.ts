@@ -149,12 +149,13 @@ async function partRows(out: string): Promise<string[]> {
 }
 const manifestOf = (out: string) => JSON.parse(readFileSync(join(out, "manifest.json"), "utf8"));
 const parts = (out: string) => readdirSync(out).filter((f) => /^part-.*\.parquet$/.test(f));
-const score = (out: string, url: string, extra: string[] = []) =>
+/** The coordinator over `from` (default: the test corpus) in shards of 0.25 MiB. */
+const score = (out: string, url: string, extra: string[] = [], from = corpus) =>
   start([
     "media",
     "score",
     "--corpus",
-    corpus,
+    from,
     "--queue",
     url,
     "--out",
@@ -293,19 +294,7 @@ describe.skipIf(!present)("fleet on BullMQ with a real Redis", () => {
     spawnSync("cp", ["-r", corpus, changed]);
     const ws = startWorkers(2, redis.url);
     const out = join(dir, "out-changed");
-    const run = () =>
-      start([
-        "media",
-        "score",
-        "--corpus",
-        changed,
-        "--queue",
-        redis.url,
-        "--out",
-        out,
-        "--shard-mb",
-        "0.25",
-      ]);
+    const run = () => score(out, redis.url, [], changed);
     const c1 = run();
     expect(await c1.exited, c1.err()).toBe(0);
     const before = manifestOf(out).shards.map((s: { part: string }) => s.part);
@@ -354,18 +343,7 @@ describe.skipIf(!present)("fleet on BullMQ with a real Redis", () => {
     );
     const ws = startWorkers(3, redis.url);
     const out = join(dir, "out-poison");
-    const c = start([
-      "media",
-      "score",
-      "--corpus",
-      bad,
-      "--queue",
-      redis.url,
-      "--out",
-      out,
-      "--shard-mb",
-      "0.25",
-    ]);
+    const c = score(out, redis.url, [], bad);
     expect(await c.exited).toBe(2);
     expect(c.err()).toMatch(
       /1 of \d+ shard\(s\) failed after 3 attempts: .*poison\.jsonl bytes 0-\d+: 1 bad record\(s\).*poison\.jsonl line 2: not valid JSON/,
